@@ -1,0 +1,3 @@
+from escmatrix.cli.app import main
+
+main()

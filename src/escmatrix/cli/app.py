@@ -1,0 +1,136 @@
+"""The `escmatrix` command: global options, command registration and the one error handler."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from escmatrix import __version__
+from escmatrix.errors import EscmatrixError
+
+
+class EscmatrixGroup(TyperGroup):
+    """Turns our errors into a message and an exit code, in one place, with no traceback."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except EscmatrixError as exc:
+            report(exc)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            sys.stderr.write("interrupted; nothing was recorded\n")
+            raise typer.Exit(130) from None
+        except Exception as exc:  # a bug: say so plainly instead of a traceback
+            framework = type(exc).__module__.split(".")[0] in ("typer", "click")
+            if framework or os.environ.get("ESCMATRIX_DEBUG"):
+                raise
+            sys.stderr.write(
+                f"escmatrix: internal error: {type(exc).__name__}: {exc}\n"
+                "set ESCMATRIX_DEBUG=1 to see the traceback, and please report it\n"
+            )
+            raise typer.Exit(70) from None
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(self.commands)  # keep the order commands were registered in
+
+
+def report(exc: EscmatrixError) -> None:
+    from escmatrix.cli.output import literal
+    from escmatrix.errors import InvalidInput
+
+    out = sys.stderr
+    if isinstance(exc, InvalidInput):
+        head = exc.message.split(":\n", 1)[0]
+        out.write(f"error: {literal(head)}:\n")
+        for problem in exc.problems:
+            out.write(f"  {literal(problem)}\n")
+    else:
+        out.write(f"error: {literal(exc.message)}\n")
+    if exc.hint:
+        out.write(f"hint: {literal(exc.hint)}\n")
+
+
+@dataclass
+class Options:
+    repo: str | None
+    now: str | None
+    tz: str | None
+
+
+app = typer.Typer(
+    cls=EscmatrixGroup,
+    name="escmatrix",
+    help="A cross-functional escalation matrix kept as code in git: open, route, update and "
+    "escalate customer and partner issues; every change is a commit.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"escmatrix {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    repo: Annotated[
+        str | None,
+        typer.Option(
+            "--repo",
+            envvar="ESCMATRIX_REPO",
+            help="The repository (folder holding matrix/). "
+            "Default: walk up from the current folder.",
+            show_default=False,
+        ),
+    ] = None,
+    now: Annotated[
+        str | None,
+        typer.Option(
+            "--now",
+            envvar="ESCMATRIX_NOW",
+            help="Pretend it is this time (ISO 8601), for "
+            "drills, previews and tests. Every clock read uses it.",
+            show_default=False,
+        ),
+    ] = None,
+    tz: Annotated[
+        str | None,
+        typer.Option(
+            "--tz",
+            envvar="ESCMATRIX_TZ",
+            help="Show times in this IANA timezone "
+            "(default: $TZ, else UTC). Stored times are always UTC.",
+            show_default=False,
+        ),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    ctx.obj = Options(repo, now, tz)
+
+
+def _register() -> None:
+    from escmatrix.cli.commands import reading, responder, setup
+
+    setup.register(app)
+    responder.register(app)
+    reading.register(app)
+
+
+_register()
+
+
+def main() -> None:
+    app(prog_name="escmatrix")

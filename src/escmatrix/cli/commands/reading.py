@@ -1,0 +1,209 @@
+"""Read commands: matrix, list, show, log. None of them writes anything."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from escmatrix.cli import complete
+from escmatrix.cli.context import Format, ListFormat, timezone, workspace
+
+STATUSES = ("active", "open", "acknowledged", "paused", "resolved", "closed", "all")
+
+
+def matrix(
+    ctx: typer.Context,
+    fmt: Annotated[
+        Format, typer.Option("--format", "-f", help="table (a grid) or json.")
+    ] = Format.table,
+) -> None:
+    """Show the escalation matrix: categories down, tiers across, owner and backup in each cell."""
+    from escmatrix.cli import output, present, render
+
+    ws = workspace(ctx)
+    if fmt is Format.json:
+        output.write_json(present.matrix_data(ws.matrix))
+    else:
+        output.stdout().print(render.matrix_grid(ws.matrix))
+
+
+def list_(
+    ctx: typer.Context,
+    status: Annotated[
+        str, typer.Option("--status", help=f"One of: {', '.join(STATUSES)}.")
+    ] = "active",
+    mine: Annotated[
+        bool, typer.Option("--mine", help="Only issues I own or am engaged on (git user.email).")
+    ] = False,
+    owner: Annotated[
+        str | None,
+        typer.Option(
+            "--owner", help="Owner person id.", autocompletion=complete.people, show_default=False
+        ),
+    ] = None,
+    team: Annotated[
+        str | None, typer.Option("--team", help="Owner's team id.", show_default=False)
+    ] = None,
+    category: Annotated[
+        str | None,
+        typer.Option("--category", "-c", autocompletion=complete.categories, show_default=False),
+    ] = None,
+    severity: Annotated[
+        str | None,
+        typer.Option("--severity", "-s", autocompletion=complete.severities, show_default=False),
+    ] = None,
+    customer: Annotated[
+        str | None,
+        typer.Option("--customer", autocompletion=complete.customers, show_default=False),
+    ] = None,
+    partner: Annotated[
+        str | None, typer.Option("--partner", autocompletion=complete.partners, show_default=False)
+    ] = None,
+    fmt: Annotated[
+        ListFormat, typer.Option("--format", "-f", help="table, json or csv.")
+    ] = ListFormat.table,
+) -> None:
+    """List issues (active ones by default), with filters; ids shown by their shortest unique prefix."""
+    import csv
+    import sys
+
+    from escmatrix.cli import output, present, render
+    from escmatrix.core.ids import shortest_unique
+    from escmatrix.errors import UsageError
+
+    if status not in STATUSES:
+        raise UsageError(f"unknown --status {status!r}", hint=f"one of: {', '.join(STATUSES)}")
+    ws = workspace(ctx)
+    me = ws.actor()[0] if mine else None
+    teams = ws.matrix.teams if team else {}
+    if team and team not in teams:
+        raise UsageError(f"unknown team {team!r}", hint=f"teams: {', '.join(ws.matrix.teams)}")
+    states = ws.issues()
+    short = shortest_unique(s.id for s in states)
+    order = {sev: i for i, sev in enumerate(ws.matrix.severities)}
+
+    def keep(s: object) -> bool:
+        from escmatrix.core.issue import IssueState
+
+        assert isinstance(s, IssueState)
+        checks = [
+            status == "all" or (s.is_active if status == "active" else s.status == status),
+            me is None or me in (s.owner, s.engaged),
+            owner is None or s.owner == owner,
+            team is None
+            or (
+                ws.matrix.people.get(s.owner) is not None and ws.matrix.people[s.owner].team == team
+            ),
+            category is None or s.category == category,
+            severity is None or s.severity == severity,
+            customer is None or s.customer == customer,
+            partner is None or s.partner == partner,
+        ]
+        return all(checks)
+
+    chosen = sorted(
+        (s for s in states if keep(s)), key=lambda s: (order.get(s.severity, 99), s.opened_at, s.id)
+    )
+    if fmt is ListFormat.json:
+        output.write_json([present.issue_summary(s) | {"short_id": short[s.id]} for s in chosen])
+    elif fmt is ListFormat.csv:
+        fields = [
+            "id",
+            "short_id",
+            "status",
+            "severity",
+            "category",
+            "owner",
+            "tier",
+            "engaged",
+            "customer",
+            "partner",
+            "opened_at",
+            "flagged",
+            "title",
+        ]
+        writer = csv.DictWriter(
+            sys.stdout, fieldnames=fields, extrasaction="ignore", lineterminator="\n"
+        )
+        writer.writeheader()
+        for s in chosen:
+            row = present.issue_summary(s) | {"short_id": short[s.id]}
+            row["opened_at"] = s.opened_at.isoformat().replace("+00:00", "Z")
+            writer.writerow(row)
+    else:
+        console = output.stdout()
+        if not chosen:
+            console.print("no issues match", style="dim")
+            return
+        console.print(render.issue_list(chosen, short, ws.matrix, timezone(ctx)))
+
+
+def show(
+    ctx: typer.Context,
+    issue: Annotated[
+        str,
+        typer.Argument(
+            help="Issue id, or any unique prefix of it.",
+            autocompletion=complete.open_issues,
+            show_default=False,
+        ),
+    ],
+    fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+) -> None:
+    """Show an issue: facts, owner and tier, every clock with its deadline, and the timeline."""
+    from escmatrix.cli import output, present, render
+    from escmatrix.core.sla import clocks
+
+    ws = workspace(ctx)
+    state = ws.issue(issue)
+    now = ws.clock.now()
+    if fmt is Format.json:
+        output.write_json(present.issue_data(state, ws.matrix, now))
+    else:
+        output.stdout().print(
+            render.issue(state, ws.matrix, clocks(ws.matrix, state, now), timezone(ctx))
+        )
+
+
+def log(
+    ctx: typer.Context,
+    issue: Annotated[
+        str,
+        typer.Argument(
+            help="Issue id, or any unique prefix of it.",
+            autocompletion=complete.open_issues,
+            show_default=False,
+        ),
+    ],
+    fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+) -> None:
+    """Show an issue's git history: commit, author, time and action (one `git log` call)."""
+    from escmatrix.cli import output, render
+
+    ws = workspace(ctx)
+    entries = ws.history(issue)
+    if fmt is Format.json:
+        output.write_json(
+            [
+                {
+                    "commit": e.commit,
+                    "author": e.author,
+                    "email": e.email,
+                    "at": e.at,
+                    "action": e.action,
+                    "actor": e.actor,
+                    "subject": e.subject,
+                }
+                for e in entries
+            ]
+        )
+    else:
+        output.stdout().print(render.log(entries, timezone(ctx)))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("matrix")(matrix)
+    app.command("list")(list_)
+    app.command("show")(show)
+    app.command("log")(log)

@@ -1,0 +1,46 @@
+"""Helpers that commands share: the workspace for this invocation and output format choices."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    from escmatrix.workspace import Workspace
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+
+
+class ListFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def workspace(ctx: typer.Context) -> Workspace:
+    from escmatrix.clock import Clock
+    from escmatrix.workspace import Workspace
+
+    options = ctx.find_root().obj
+    return Workspace.locate(options.repo, Clock.from_option(options.now))
+
+
+def timezone(ctx: typer.Context) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from escmatrix.cli.output import viewer_timezone
+    from escmatrix.errors import UsageError
+
+    name = viewer_timezone(ctx.find_root().obj.tz)
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UsageError(
+            f"unknown timezone {name!r}", hint="use an IANA name such as Europe/Berlin"
+        ) from None
+    return name

@@ -1,0 +1,240 @@
+"""Rich renderings for people at a terminal. All user text goes through `safe` (literal)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from escmatrix.cli.output import safe
+from escmatrix.core.issue import IssueState
+from escmatrix.core.matrix import Matrix
+from escmatrix.core.routing import RouteDecision
+from escmatrix.core.sla import Clock
+from escmatrix.core.types import format_duration
+from escmatrix.store.git import LogEntry
+
+STATE_STYLE = {
+    "running": "green",
+    "met": "green",
+    "at risk": "yellow",
+    "paused": "cyan",
+    "breached": "bold red",
+    "stopped": "dim",
+}
+STATUS_STYLE = {
+    "open": "bold yellow",
+    "acknowledged": "green",
+    "paused": "cyan",
+    "resolved": "blue",
+    "closed": "dim",
+}
+
+
+def when(at: datetime | None, tz: str) -> str:
+    if at is None:
+        return "—"
+    local = at.astimezone(ZoneInfo(tz))
+    return local.strftime("%Y-%m-%d %H:%M ") + (local.tzname() or tz)
+
+
+def when_both(at: datetime, tz: str) -> str:
+    utc = at.strftime("%H:%M UTC")
+    return when(at, tz) if tz in ("UTC", "Etc/UTC") else f"{when(at, tz)} ({utc})"
+
+
+def person(matrix: Matrix | None, person_id: str | None) -> Text:
+    if person_id is None:
+        return Text("—")
+    found = matrix.people.get(person_id) if matrix else None
+    return safe(f"{found.name} ({person_id})" if found else person_id)
+
+
+def decision(d: RouteDecision, matrix: Matrix, tz: str, title: str = "Route") -> RenderableType:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold")
+    grid.add_column()
+    grid.add_row("severity", safe(f"{d.severity.severity} — {d.severity.reason}"))
+    grid.add_row("rule", safe(d.rule))
+    grid.add_row(
+        "owner", Text.assemble(person(matrix, d.owner), safe(f" — {d.owner_reason}", "dim"))
+    )
+    grid.add_row("tier", Text.assemble(safe(d.tier), safe(f" — {d.tier_reason}", "dim")))
+    grid.add_row("engaged", person(matrix, d.engaged))
+    grid.add_row(
+        "respond by",
+        safe(
+            f"{when_both(d.first_response_due, tz)}  "
+            f"({format_duration(d.targets.first_response)}, {d.targets.source})"
+        ),
+    )
+    grid.add_row(
+        "resolve by",
+        safe(f"{when_both(d.resolution_due, tz)}  ({format_duration(d.targets.resolution)})"),
+    )
+    checks = Table(box=box.SIMPLE, show_edge=False, pad_edge=False)
+    checks.add_column("rule")
+    checks.add_column("")
+    checks.add_column("why")
+    for c in d.checks:
+        checks.add_row(
+            safe(c.rule),
+            Text("matched", "green") if c.matched else Text("skipped", "dim"),
+            safe(c.reason),
+        )
+    return Panel(Group(grid, Text(""), checks), title=f"{title} at {when(d.at, tz)}", expand=False)
+
+
+def clocks_table(items: list[Clock], tz: str) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, title="Clocks", title_justify="left")
+    for col in ("clock", "target", "due", "elapsed", "remaining", "state"):
+        table.add_column(col)
+    for c in items:
+        table.add_row(
+            c.name,
+            format_duration(c.target),
+            when_both(c.due, tz),
+            format_duration(c.elapsed),
+            format_duration(c.remaining),
+            Text(c.state, STATE_STYLE.get(c.state, "")),
+        )
+    return table
+
+
+def issue(state: IssueState, matrix: Matrix, items: list[Clock], tz: str) -> RenderableType:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold")
+    grid.add_column()
+    grid.add_row(
+        "status",
+        Text(state.status, STATUS_STYLE.get(state.status, ""))
+        + (Text("  OVERRIDE NOT RECONCILED", "bold magenta") if state.flagged else Text("")),
+    )
+    grid.add_row("category", safe(state.category))
+    grid.add_row(
+        "severity",
+        safe(
+            state.severity + (f" (impact score {state.score})" if state.score is not None else "")
+        ),
+    )
+    grid.add_row("owner", person(matrix, state.owner))
+    grid.add_row(
+        "tier", Text.assemble(safe(state.tier), Text("  engaged: "), person(matrix, state.engaged))
+    )
+    if state.customer:
+        grid.add_row("customer", safe(state.customer))
+    if state.partner:
+        grid.add_row("partner", safe(state.partner))
+    if state.tags:
+        grid.add_row("tags", safe(", ".join(state.tags)))
+    grid.add_row("routed by", safe(state.rule))
+    grid.add_row(
+        "opened",
+        Text.assemble(
+            safe(when(state.opened_at, tz)), Text(" by "), person(matrix, state.opened_by)
+        ),
+    )
+    if state.last_status:
+        grid.add_row("last status", safe(state.last_status))
+    if state.next_steps:
+        grid.add_row("next steps", safe(state.next_steps))
+    if state.dependencies:
+        grid.add_row("dependencies", safe(state.dependencies))
+    if state.resolution:
+        grid.add_row("resolution", safe(state.resolution))
+    if state.description:
+        grid.add_row("description", safe(state.description))
+    timeline = Table(box=box.SIMPLE_HEAD, title="Timeline", title_justify="left")
+    timeline.add_column("when")
+    timeline.add_column("who")
+    timeline.add_column("what")
+    for entry in state.timeline:
+        timeline.add_row(when(entry.at, tz), safe(entry.actor), safe(entry.summary))
+    parts: list[RenderableType] = [grid]
+    if items:
+        parts.append(clocks_table(items, tz))
+    parts.append(timeline)
+    return Panel(Group(*parts), title=safe(f"{state.id}  {state.title}"), title_align="left")
+
+
+def issue_list(
+    states: list[IssueState], short: dict[str, str], matrix: Matrix | None, tz: str
+) -> Table:
+    table = Table(box=box.SIMPLE_HEAD)
+    for col in ("id", "status", "sev", "category", "owner", "tier", "opened", "title"):
+        table.add_column(col)
+    for s in states:
+        table.add_row(
+            safe(short.get(s.id, s.id), "bold"),
+            Text(s.status, STATUS_STYLE.get(s.status, "")),
+            safe(s.severity),
+            safe(s.category),
+            safe(s.owner),
+            safe(s.tier),
+            when(s.opened_at, tz),
+            safe(s.title) + (Text(" ⚑", "magenta") if s.flagged else Text("")),
+        )
+    return table
+
+
+def log(entries: list[LogEntry], tz: str) -> Table:
+    table = Table(box=box.SIMPLE_HEAD)
+    for col in ("commit", "when", "author", "action", "subject"):
+        table.add_column(col)
+    for e in entries:
+        table.add_row(
+            e.commit[:10],
+            when(e.at, tz),
+            safe(f"{e.author} <{e.email}>"),
+            safe(e.action or "—"),
+            safe(e.subject),
+        )
+    return table
+
+
+def matrix_grid(matrix: Matrix) -> RenderableType:
+    table = Table(box=box.ROUNDED, title="Escalation matrix", title_justify="left")
+    table.add_column("category", style="bold")
+    for tier in matrix.tiers:
+        table.add_column(
+            f"{tier.name}\n[dim]respond in {format_duration(tier.response_time)}[/dim]"
+        )
+    for cat in matrix.categories.values():
+        cells: list[RenderableType] = [safe(f"{cat.name}\n({cat.id})")]
+        for tier in matrix.tiers:
+            if tier.held_by == "owner":
+                text = Text.assemble(
+                    safe(_name(matrix, cat.primary)),
+                    Text("\nbackup: ", "dim"),
+                    safe(", ".join(_name(matrix, b) for b in cat.backups), "dim"),
+                )
+            else:
+                text = Text.assemble(
+                    safe(_name(matrix, matrix.holder(tier, cat.primary))),
+                    Text(f"\n{tier.held_by} of {matrix.people[cat.primary].team}", "dim"),
+                )
+            cells.append(text)
+        table.add_row(*cells)
+    sev = Table(box=box.SIMPLE_HEAD, title="Severities", title_justify="left")
+    for col in ("severity", "score", "starts at", "first response", "updates every", "resolve in"):
+        sev.add_column(col)
+    for s in matrix.severities.values():
+        sev.add_row(
+            safe(f"{s.id} {s.name}"),
+            f"{s.min_score}–{s.max_score}",
+            safe(s.start_tier),
+            format_duration(s.first_response),
+            format_duration(s.update_every),
+            format_duration(s.resolution),
+        )
+    return Group(table, sev)
+
+
+def _name(matrix: Matrix, person_id: str) -> str:
+    found = matrix.people.get(person_id)
+    return found.name if found else person_id

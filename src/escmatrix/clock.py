@@ -1,0 +1,48 @@
+"""The one injectable clock: every read of the current time goes through here."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+
+from escmatrix.errors import UsageError
+
+ENV_VAR = "ESCMATRIX_NOW"
+
+
+def parse_instant(text: str, *, what: str = "time") -> datetime:
+    """Parse ISO 8601; a time without an offset is taken as UTC. Returns an aware UTC datetime."""
+    raw = text.strip()
+    if raw.endswith(("Z", "z")):
+        raw = raw[:-1] + "+00:00"
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        raise UsageError(
+            f"{what} {text!r} is not an ISO 8601 time",
+            hint="for example 2026-11-27T09:30:00Z or 2026-11-27T10:30+01:00",
+        ) from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+class Clock:
+    """Fixed when `--now` or ESCMATRIX_NOW is given, otherwise the system clock."""
+
+    def __init__(self, fixed: datetime | None = None) -> None:
+        self._fixed = fixed
+
+    @classmethod
+    def from_option(cls, option: str | None) -> Clock:
+        text = option or os.environ.get(ENV_VAR) or None
+        return cls(parse_instant(text, what="--now") if text else None)
+
+    @property
+    def is_fixed(self) -> bool:
+        return self._fixed is not None
+
+    def now(self) -> datetime:
+        if self._fixed is not None:
+            return self._fixed
+        return datetime.now(UTC).replace(microsecond=0)

@@ -1,0 +1,179 @@
+"""Event models: one small YAML file each, never rewritten; an issue's state is a fold over them."""
+
+from __future__ import annotations
+
+from datetime import UTC
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
+
+from escmatrix.core.types import Id, Text
+
+
+class EventBase(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    at: AwareDatetime
+    actor: Id
+    matrix: Text = Field(
+        default="", description="the commit of the matrix the event was decided under"
+    )
+
+
+class Opened(EventBase):
+    event: Literal["opened"] = "opened"
+    title: Text = Field(min_length=1, max_length=200)
+    description: Text = ""
+    category: Id
+    severity: Id
+    score: int | None = None
+    impact: dict[Id, Id] = {}
+    customer: Id | None = None
+    partner: Id | None = None
+    tags: list[Id] = []
+    rule: Id
+    owner: Id
+    tier: Id
+    engaged: Id
+
+
+class Acknowledged(EventBase):
+    event: Literal["acknowledged"] = "acknowledged"
+    note: Text = ""
+
+
+class Updated(EventBase):
+    event: Literal["updated"] = "updated"
+    status: Text
+    next_steps: Text = ""
+    owner: Id | None = None
+    dependencies: Text = ""
+
+
+class Assigned(EventBase):
+    event: Literal["assigned"] = "assigned"
+    owner: Id
+    previous: Id
+    reason: Text = Field(min_length=1)
+
+
+class Escalated(EventBase):
+    event: Literal["escalated"] = "escalated"
+    tier: Id
+    previous: Id
+    engaged: Id
+    reason: Text = Field(min_length=1)
+    automatic: bool = False
+
+
+class Deescalated(EventBase):
+    event: Literal["deescalated"] = "deescalated"
+    tier: Id
+    previous: Id
+    engaged: Id
+    reason: Text = Field(min_length=1)
+
+
+class Overridden(EventBase):
+    event: Literal["overridden"] = "overridden"
+    owner: Id
+    tier: Id
+    engaged: Id
+    previous_owner: Id
+    previous_tier: Id
+    reason: Text = Field(min_length=1)
+
+
+class Reconciled(EventBase):
+    event: Literal["reconciled"] = "reconciled"
+    learning: Text = Field(min_length=1)
+
+
+class Rerouted(EventBase):
+    event: Literal["rerouted"] = "rerouted"
+    rule: Id
+    owner: Id
+    tier: Id
+    engaged: Id
+    severity: Id
+
+
+class Paused(EventBase):
+    event: Literal["paused"] = "paused"
+    waiting_on: Literal["customer", "partner"]
+    reason: Text = Field(min_length=1)
+
+
+class Resumed(EventBase):
+    event: Literal["resumed"] = "resumed"
+    note: Text = ""
+
+
+class Resolved(EventBase):
+    event: Literal["resolved"] = "resolved"
+    summary: Text = Field(min_length=1)
+    root_cause: Text = ""
+
+
+class Reopened(EventBase):
+    event: Literal["reopened"] = "reopened"
+    reason: Text = Field(min_length=1)
+
+
+class Closed(EventBase):
+    event: Literal["closed"] = "closed"
+    customer_satisfaction: int | None = Field(default=None, ge=1, le=5)
+    partner_satisfaction: int | None = Field(default=None, ge=1, le=5)
+    note: Text = ""
+
+
+class Commented(EventBase):
+    event: Literal["commented"] = "commented"
+    text: Text = Field(min_length=1)
+
+
+Event = Annotated[
+    Opened
+    | Acknowledged
+    | Updated
+    | Assigned
+    | Escalated
+    | Deescalated
+    | Overridden
+    | Reconciled
+    | Rerouted
+    | Paused
+    | Resumed
+    | Resolved
+    | Reopened
+    | Closed
+    | Commented,
+    Field(discriminator="event"),
+]
+
+EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
+EVENT_KINDS: tuple[str, ...] = (
+    "opened",
+    "acknowledged",
+    "updated",
+    "assigned",
+    "escalated",
+    "deescalated",
+    "overridden",
+    "reconciled",
+    "rerouted",
+    "paused",
+    "resumed",
+    "resolved",
+    "reopened",
+    "closed",
+    "commented",
+)
+
+
+def event_to_data(event: EventBase) -> dict[str, object]:
+    """The event as plain data for YAML: `event` first, times as UTC ISO 8601 text."""
+    data = event.model_dump(mode="json", exclude_defaults=False)
+    kind = data.pop("event")
+    data["at"] = event.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return {"event": kind, **data}

@@ -1,0 +1,279 @@
+"""An issue's state: a pure, deterministic fold over its events in (seq, random) order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Literal
+
+from escmatrix.core import events as ev
+
+Status = Literal["open", "acknowledged", "paused", "resolved", "closed"]
+ACTIVE: frozenset[str] = frozenset({"open", "acknowledged", "paused"})
+
+
+@dataclass
+class Pause:
+    start: datetime
+    waiting_on: str
+    reason: str
+    end: datetime | None = None
+
+
+@dataclass
+class Override:
+    at: datetime
+    actor: str
+    reason: str
+    owner: str
+    tier: str
+    reconciled_at: datetime | None = None
+    reconciled_by: str | None = None
+    learning: str | None = None
+
+
+@dataclass
+class TimelineEntry:
+    at: datetime
+    actor: str
+    kind: str
+    summary: str
+
+
+@dataclass
+class IssueState:
+    """Everything known about an issue, derived from its events alone."""
+
+    id: str
+    title: str
+    description: str
+    category: str
+    severity: str
+    score: int | None
+    impact: dict[str, str]
+    customer: str | None
+    partner: str | None
+    tags: list[str]
+    rule: str
+    owner: str
+    tier: str
+    engaged: str
+    status: Status
+    opened_at: datetime
+    opened_by: str
+    opened_under: str
+    tier_since: datetime
+    owner_since: datetime
+    acknowledged_at: datetime | None = None
+    acknowledged_by: str | None = None
+    first_acknowledged_at: datetime | None = None
+    last_update_at: datetime | None = None
+    last_status: str | None = None
+    next_steps: str | None = None
+    dependencies: str | None = None
+    escalated_at: datetime | None = None
+    resolved_at: datetime | None = None
+    resolution: str | None = None
+    root_cause: str | None = None
+    closed_at: datetime | None = None
+    customer_satisfaction: int | None = None
+    partner_satisfaction: int | None = None
+    escalations: int = 0
+    handoffs: int = 0
+    reopened: int = 0
+    tier_path: list[str] = field(default_factory=list)
+    pauses: list[Pause] = field(default_factory=list)
+    overrides: list[Override] = field(default_factory=list)
+    timeline: list[TimelineEntry] = field(default_factory=list)
+    last_event_at: datetime | None = None
+    status_before_pause: Status = "open"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE
+
+    @property
+    def paused_since(self) -> datetime | None:
+        last = self.pauses[-1] if self.pauses else None
+        return last.start if last and last.end is None else None
+
+    @property
+    def flagged(self) -> bool:
+        """An override not yet reconciled."""
+        return any(o.reconciled_at is None for o in self.overrides)
+
+    def paused_between(self, start: datetime, end: datetime) -> timedelta:
+        """Total paused time inside [start, end]."""
+        total = timedelta(0)
+        for pause in self.pauses:
+            p_end = pause.end or end
+            lo, hi = max(pause.start, start), min(p_end, end)
+            if hi > lo:
+                total += hi - lo
+        return total
+
+
+class FoldError(ValueError):
+    """The events do not start with `opened`; the issue has no state."""
+
+
+def fold(issue_id: str, events: list[ev.EventBase]) -> IssueState:
+    """Apply events in the order given (the store sorts them by seq, then random part)."""
+    if not events or not isinstance(events[0], ev.Opened):
+        raise FoldError(f"issue {issue_id}: the first event must be 'opened'")
+    first = events[0]
+    state = IssueState(
+        id=issue_id,
+        title=first.title,
+        description=first.description,
+        category=first.category,
+        severity=first.severity,
+        score=first.score,
+        impact=dict(first.impact),
+        customer=first.customer,
+        partner=first.partner,
+        tags=list(first.tags),
+        rule=first.rule,
+        owner=first.owner,
+        tier=first.tier,
+        engaged=first.engaged,
+        status="open",
+        opened_at=first.at,
+        opened_by=first.actor,
+        opened_under=first.matrix,
+        tier_since=first.at,
+        owner_since=first.at,
+        tier_path=[first.tier],
+    )
+    _note(
+        state,
+        first,
+        f"opened as {first.severity}, routed by rule {first.rule} to "
+        f"{first.owner} at tier {first.tier}",
+    )
+    for event in events[1:]:
+        _apply(state, event)
+    return state
+
+
+def _note(state: IssueState, event: ev.EventBase, summary: str) -> None:
+    kind = getattr(event, "event", "event")
+    state.timeline.append(TimelineEntry(event.at, event.actor, kind, summary))
+    state.last_event_at = event.at
+
+
+def _end_pause(state: IssueState, at: datetime) -> None:
+    if state.pauses and state.pauses[-1].end is None:
+        state.pauses[-1].end = at
+
+
+def _move_tier(state: IssueState, tier: str, engaged: str, at: datetime) -> None:
+    if tier != state.tier:
+        state.tier_since = at
+        state.tier_path.append(tier)
+    state.tier, state.engaged = tier, engaged
+
+
+def _apply(state: IssueState, event: ev.EventBase) -> None:
+    at = event.at
+    match event:
+        case ev.Acknowledged():
+            if state.status == "open":
+                state.status = "acknowledged"
+            state.acknowledged_at, state.acknowledged_by = at, event.actor
+            if state.first_acknowledged_at is None:
+                state.first_acknowledged_at = at
+            _note(state, event, "acknowledged" + (f": {event.note}" if event.note else ""))
+        case ev.Updated():
+            state.last_update_at, state.last_status = at, event.status
+            state.next_steps, state.dependencies = event.next_steps, event.dependencies
+            _note(
+                state,
+                event,
+                f"status: {event.status}"
+                + (f" / next: {event.next_steps}" if event.next_steps else ""),
+            )
+        case ev.Assigned():
+            state.owner, state.owner_since = event.owner, at
+            state.handoffs += 1
+            if state.tier_path and state.tier == state.tier_path[0]:
+                state.engaged = event.owner
+            _note(
+                state, event, f"handed off from {event.previous} to {event.owner}: {event.reason}"
+            )
+        case ev.Escalated():
+            _move_tier(state, event.tier, event.engaged, at)
+            state.escalations += 1
+            state.escalated_at = at
+            how = "automatically escalated" if event.automatic else "escalated"
+            _note(
+                state,
+                event,
+                f"{how} {event.previous} → {event.tier} ({event.engaged} engaged): {event.reason}",
+            )
+        case ev.Deescalated():
+            _move_tier(state, event.tier, event.engaged, at)
+            _note(state, event, f"de-escalated {event.previous} → {event.tier}: {event.reason}")
+        case ev.Overridden():
+            if event.owner != state.owner:
+                state.owner, state.owner_since = event.owner, at
+                state.handoffs += 1
+            _move_tier(state, event.tier, event.engaged, at)
+            state.overrides.append(Override(at, event.actor, event.reason, event.owner, event.tier))
+            _note(state, event, f"override: owner {event.owner}, tier {event.tier}: {event.reason}")
+        case ev.Reconciled():
+            for override in state.overrides:
+                if override.reconciled_at is None:
+                    override.reconciled_at, override.reconciled_by = at, event.actor
+                    override.learning = event.learning
+            _note(state, event, f"override reconciled: {event.learning}")
+        case ev.Rerouted():
+            if event.owner != state.owner:
+                state.owner, state.owner_since = event.owner, at
+            state.rule, state.severity = event.rule, event.severity
+            _move_tier(state, event.tier, event.engaged, at)
+            _note(state, event, f"re-routed by rule {event.rule} to {event.owner} at {event.tier}")
+        case ev.Paused():
+            if state.status in ACTIVE and state.status != "paused":
+                state.status_before_pause = state.status
+                state.status = "paused"
+                state.pauses.append(Pause(at, event.waiting_on, event.reason))
+            _note(state, event, f"paused, waiting on {event.waiting_on}: {event.reason}")
+        case ev.Resumed():
+            if state.status == "paused":
+                state.status = state.status_before_pause
+                _end_pause(state, at)
+            _note(state, event, "resumed" + (f": {event.note}" if event.note else ""))
+        case ev.Resolved():
+            _end_pause(state, at)
+            state.status, state.resolved_at = "resolved", at
+            state.resolution, state.root_cause = event.summary, event.root_cause or None
+            _note(state, event, f"resolved: {event.summary}")
+        case ev.Reopened():
+            _end_pause(state, at)
+            state.status, state.reopened = "open", state.reopened + 1
+            state.resolved_at = state.closed_at = None
+            state.acknowledged_at = state.acknowledged_by = None
+            _note(state, event, f"reopened: {event.reason}")
+        case ev.Closed():
+            _end_pause(state, at)
+            state.status, state.closed_at = "closed", at
+            state.customer_satisfaction = event.customer_satisfaction
+            state.partner_satisfaction = event.partner_satisfaction
+            scores = [
+                f"{who} {n}/5"
+                for who, n in (
+                    ("customer", event.customer_satisfaction),
+                    ("partner", event.partner_satisfaction),
+                )
+                if n is not None
+            ]
+            _note(
+                state, event, "closed" + (f" (satisfaction: {', '.join(scores)})" if scores else "")
+            )
+        case ev.Commented():
+            _note(state, event, f"comment: {event.text}")
+        case ev.Opened():
+            _note(state, event, "a second 'opened' event was ignored")
+        case _:
+            _note(state, event, "unknown event ignored")

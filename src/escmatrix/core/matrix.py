@@ -1,0 +1,565 @@
+"""The escalation matrix: pydantic models for each matrix file and the assembled `Matrix`.
+
+One model per file under `matrix/`, all with unknown keys forbidden. `Matrix` joins them and
+checks every cross-reference (people, teams, tiers, categories, severities, channels), reporting
+each broken one with the file and the path inside it, so the loader can name the line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from escmatrix.core.types import Duration, Id, Text, Timezone
+
+TierHolder = Literal["owner", "lead", "manager", "sponsor"]
+ChannelKind = Literal["slack", "email", "webhook", "pagerduty", "dashboard"]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+# -- people and teams ---------------------------------------------------------------------------
+
+
+class Absence(Model):
+    """A stretch out of office, inclusive of both dates; work goes to the category backup."""
+
+    starts: date = Field(alias="from")
+    until: date
+    note: Text | None = None
+
+
+class Person(Model):
+    id: Id
+    name: Text
+    email: Text = Field(pattern=r"^[^@\s]+@[^@\s]+$")
+    timezone: Timezone
+    team: Id
+    roles: list[Id] = []
+    channels: dict[Id, Text] = {}
+    out_of_office: list[Absence] = []
+
+    def is_away(self, when: datetime) -> bool:
+        day = when.date()
+        return any(a.starts <= day <= a.until for a in self.out_of_office)
+
+
+class PeopleFile(Model):
+    """matrix/people.yaml"""
+
+    people: list[Person]
+
+
+class Team(Model):
+    id: Id
+    name: Text
+    lead: Id
+    manager: Id
+    sponsor: Id
+    members: list[Id] = []
+    channel: Text | None = None
+
+
+class TeamsFile(Model):
+    """matrix/teams.yaml"""
+
+    teams: list[Team]
+
+
+# -- categories ---------------------------------------------------------------------------------
+
+
+class Category(Model):
+    id: Id
+    name: Text
+    description: Text = ""
+    primary: Id
+    backups: list[Id] = Field(min_length=1)
+    specialists: list[Id] = []
+    playbook: Text | None = None
+
+
+class CategoriesFile(Model):
+    """matrix/categories.yaml"""
+
+    categories: list[Category]
+
+
+# -- the ladder ---------------------------------------------------------------------------------
+
+
+class Tier(Model):
+    id: Id
+    name: Text
+    held_by: TierHolder
+    response_time: Duration
+    responsibilities: list[Text] = []
+    escalate_when: list[Text] = []
+
+
+class LadderFile(Model):
+    """matrix/ladder.yaml"""
+
+    tiers: list[Tier] = Field(min_length=1)
+
+
+# -- impact and severity ------------------------------------------------------------------------
+
+
+class Dimension(Model):
+    id: Id
+    name: Text
+    weight: int = Field(ge=0, le=100)
+    levels: dict[Id, int]
+    description: Text = ""
+
+
+class Severity(Model):
+    id: Id
+    name: Text
+    min_score: int = Field(ge=0)
+    max_score: int = Field(ge=0)
+    start_tier: Id
+    first_response: Duration
+    update_every: Duration
+    resolution: Duration
+
+
+class SeverityFile(Model):
+    """matrix/severity.yaml"""
+
+    dimensions: list[Dimension] = Field(min_length=1)
+    severities: list[Severity] = Field(min_length=1)
+
+
+# -- routing ------------------------------------------------------------------------------------
+
+
+class Match(Model):
+    """Every key given must match (and); within a key, any listed value matches (or)."""
+
+    category: list[Id] = []
+    severity: list[Id] = []
+    customer: list[Id] = []
+    partner: list[Id] = []
+    tags: list[Id] = []
+    strategic: bool | None = None
+
+    @property
+    def is_catch_all(self) -> bool:
+        return (
+            not (self.category or self.severity or self.customer or self.partner or self.tags)
+            and self.strategic is None
+        )
+
+
+class Rule(Model):
+    id: Id
+    description: Text = ""
+    when: Match = Match()
+    owner: Id = "primary"
+    tier: Id | None = None
+
+
+class RoutingFile(Model):
+    """matrix/routing.yaml"""
+
+    rules: list[Rule] = Field(min_length=1)
+
+
+# -- customers and partners ---------------------------------------------------------------------
+
+
+class ContractTargets(Model):
+    first_response: Duration | None = None
+    update_every: Duration | None = None
+    resolution: Duration | None = None
+
+
+class Account(Model):
+    id: Id
+    name: Text
+    strategic: bool = False
+    timezone: Timezone = "UTC"
+    liaison: Id | None = None
+    targets: dict[Id, ContractTargets] = {}
+    shares: list[Id] = []
+
+
+class AccountsFile(Model):
+    """matrix/accounts.yaml"""
+
+    customers: list[Account] = []
+    partners: list[Account] = []
+
+
+# -- communication ------------------------------------------------------------------------------
+
+
+class Channel(Model):
+    id: Id
+    kind: ChannelKind
+    target: Text
+    secret_env: Text | None = Field(default=None, pattern=r"^[A-Z][A-Z0-9_]*$")
+
+
+class StatusTemplate(Model):
+    required: list[Literal["status", "next_steps", "owner", "dependencies"]] = [
+        "status",
+        "next_steps",
+    ]
+    max_length: int = Field(default=600, ge=40, le=10_000)
+
+
+class CommsFile(Model):
+    """matrix/comms.yaml"""
+
+    channels: list[Channel] = []
+    by_severity: dict[Id, list[Id]] = {}
+    status_update: StatusTemplate = StatusTemplate()
+
+
+# -- governance ---------------------------------------------------------------------------------
+
+
+class OverridePolicy(Model):
+    allowed: list[Id] = Field(min_length=1)
+    circumstances: list[Text] = []
+    reconcile_within: Duration = Field(default_factory=lambda: timedelta(days=5))
+    reconcilers: list[Id] = []
+
+
+class ReviewPolicy(Model):
+    period: Duration
+    last_reviewed: date
+    owners: list[Id] = []
+
+
+class Automation(Model):
+    name: Text = "escmatrix automation"
+    email: Text = Field(pattern=r"^[^@\s]+@[^@\s]+$")
+
+
+class GovernanceFile(Model):
+    """matrix/governance.yaml"""
+
+    overrides: OverridePolicy
+    review: ReviewPolicy
+    automation: Automation | None = None
+
+
+MATRIX_FILES: dict[str, type[Model]] = {
+    "people": PeopleFile,
+    "teams": TeamsFile,
+    "categories": CategoriesFile,
+    "ladder": LadderFile,
+    "severity": SeverityFile,
+    "routing": RoutingFile,
+    "accounts": AccountsFile,
+    "comms": CommsFile,
+    "governance": GovernanceFile,
+}
+"""Each matrix file kind, stored as `matrix/<kind>.yaml`."""
+
+OPTIONAL_FILES = frozenset({"accounts", "comms"})
+
+
+@dataclass(frozen=True)
+class Dangling:
+    """A reference that points at nothing: which file kind, the path inside it, and why."""
+
+    kind: str
+    loc: tuple[int | str, ...]
+    message: str
+    hint: str | None = None
+    rule: str = "unknown-reference"
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """The assembled matrix, indexed by id."""
+
+    people: dict[str, Person]
+    teams: dict[str, Team]
+    categories: dict[str, Category]
+    tiers: list[Tier]
+    dimensions: dict[str, Dimension]
+    severities: dict[str, Severity]
+    rules: list[Rule]
+    customers: dict[str, Account]
+    partners: dict[str, Account]
+    comms: CommsFile
+    governance: GovernanceFile
+    files: dict[str, Model]
+    by_email: dict[str, Person] = field(default_factory=dict)
+
+    @classmethod
+    def assemble(cls, files: dict[str, Model]) -> Matrix:
+        people = _cast(files["people"], PeopleFile).people
+        accounts = files.get("accounts") or AccountsFile()
+        assert isinstance(accounts, AccountsFile)
+        severity = _cast(files["severity"], SeverityFile)
+        return cls(
+            people={p.id: p for p in people},
+            teams={t.id: t for t in _cast(files["teams"], TeamsFile).teams},
+            categories={c.id: c for c in _cast(files["categories"], CategoriesFile).categories},
+            tiers=list(_cast(files["ladder"], LadderFile).tiers),
+            dimensions={d.id: d for d in severity.dimensions},
+            severities={s.id: s for s in severity.severities},
+            rules=list(_cast(files["routing"], RoutingFile).rules),
+            customers={a.id: a for a in accounts.customers},
+            partners={a.id: a for a in accounts.partners},
+            comms=_cast(files.get("comms") or CommsFile(), CommsFile),
+            governance=_cast(files["governance"], GovernanceFile),
+            files=dict(files),
+            by_email={p.email.lower(): p for p in people},
+        )
+
+    def tier_index(self, tier_id: str) -> int:
+        for index, tier in enumerate(self.tiers):
+            if tier.id == tier_id:
+                return index
+        raise KeyError(tier_id)
+
+    def tier(self, tier_id: str) -> Tier:
+        return self.tiers[self.tier_index(tier_id)]
+
+    def team_of(self, person_id: str) -> Team | None:
+        person = self.people.get(person_id)
+        return self.teams.get(person.team) if person else None
+
+    def holder(self, tier: Tier, owner_id: str) -> str:
+        """The person who holds `tier` for an issue owned by `owner_id`."""
+        if tier.held_by == "owner":
+            return owner_id
+        team = self.team_of(owner_id)
+        if team is None:
+            return owner_id
+        return {"lead": team.lead, "manager": team.manager, "sponsor": team.sponsor}[tier.held_by]
+
+    def may_override(self, person_id: str) -> bool:
+        return _allowed(self, person_id, self.governance.overrides.allowed)
+
+    def may_reconcile(self, person_id: str) -> bool:
+        policy = self.governance.overrides
+        return _allowed(self, person_id, policy.reconcilers or policy.allowed)
+
+    def roles(self) -> set[str]:
+        return {role for person in self.people.values() for role in person.roles}
+
+    def dangling(self) -> list[Dangling]:
+        """Every cross-reference that points at nothing, and structural rules that need them all."""
+        return list(_find_dangling(self))
+
+
+def _allowed(matrix: Matrix, person_id: str, grants: list[str]) -> bool:
+    person = matrix.people.get(person_id)
+    if person is None:
+        return False
+    return person_id in grants or any(role in grants for role in person.roles)
+
+
+M = TypeVar("M", bound=Model)
+
+
+def _cast(value: Model, kind: type[M]) -> M:
+    assert isinstance(value, kind)
+    return value
+
+
+def _find_dangling(m: Matrix) -> list[Dangling]:
+    found: list[Dangling] = []
+    people, teams = set(m.people), set(m.teams)
+
+    def person(kind: str, loc: tuple[int | str, ...], ref: str) -> None:
+        if ref not in people:
+            found.append(Dangling(kind, loc, f"unknown person {ref!r}", _choices("people", people)))
+
+    people_list = _cast(m.files["people"], PeopleFile).people
+    team_list = _cast(m.files["teams"], TeamsFile).teams
+    category_list = _cast(m.files["categories"], CategoriesFile).categories
+    severity_list = _cast(m.files["severity"], SeverityFile).severities
+    accounts = _cast(m.files.get("accounts") or AccountsFile(), AccountsFile)
+    found.extend(_duplicates("people", "people", [p.id for p in people_list]))
+    found.extend(_duplicates("teams", "teams", [t.id for t in team_list]))
+    found.extend(_duplicates("categories", "categories", [c.id for c in category_list]))
+    found.extend(_duplicates("severity", "severities", [s.id for s in severity_list]))
+    for i, p in enumerate(people_list):
+        if p.team not in teams:
+            found.append(
+                Dangling(
+                    "people",
+                    ("people", i, "team"),
+                    f"unknown team {p.team!r}",
+                    _choices("teams", teams),
+                )
+            )
+    for i, t in enumerate(team_list):
+        for key in ("lead", "manager", "sponsor"):
+            person("teams", ("teams", i, key), getattr(t, key))
+        for j, member in enumerate(t.members):
+            person("teams", ("teams", i, "members", j), member)
+    for i, c in enumerate(category_list):
+        person("categories", ("categories", i, "primary"), c.primary)
+        for j, backup in enumerate(c.backups):
+            person("categories", ("categories", i, "backups", j), backup)
+            if backup == c.primary:
+                found.append(
+                    Dangling(
+                        "categories",
+                        ("categories", i, "backups", j),
+                        f"category {c.id!r}: backup {backup!r} is also its primary owner",
+                        "name a different person as backup, so the work has somewhere to go",
+                        rule="backup-is-primary",
+                    )
+                )
+        for j, specialist in enumerate(c.specialists):
+            person("categories", ("categories", i, "specialists", j), specialist)
+    tier_ids = {t.id for t in m.tiers}
+    found.extend(_duplicates("ladder", "tiers", [t.id for t in m.tiers]))
+    for i, s in enumerate(severity_list):
+        if s.start_tier not in tier_ids:
+            found.append(
+                Dangling(
+                    "severity",
+                    ("severities", i, "start_tier"),
+                    f"unknown tier {s.start_tier!r}",
+                    _choices("tiers", tier_ids),
+                )
+            )
+        if s.max_score < s.min_score:
+            found.append(
+                Dangling(
+                    "severity",
+                    ("severities", i, "max_score"),
+                    f"severity {s.id!r}: max_score {s.max_score} is below min_score {s.min_score}",
+                    rule="severity-range",
+                )
+            )
+    found.extend(_duplicates("routing", "rules", [r.id for r in m.rules]))
+    owners = people | teams | {"primary"}
+    for i, r in enumerate(m.rules):
+        if r.owner not in owners:
+            found.append(
+                Dangling(
+                    "routing",
+                    ("rules", i, "owner"),
+                    f"rule {r.id!r}: unknown owner {r.owner!r}",
+                    "use 'primary', a person id or a team id",
+                )
+            )
+        if r.tier is not None and r.tier not in tier_ids:
+            found.append(
+                Dangling(
+                    "routing",
+                    ("rules", i, "tier"),
+                    f"unknown tier {r.tier!r}",
+                    _choices("tiers", tier_ids),
+                )
+            )
+        for key, known in (
+            ("category", set(m.categories)),
+            ("severity", set(m.severities)),
+            ("customer", set(m.customers)),
+            ("partner", set(m.partners)),
+        ):
+            for j, ref in enumerate(getattr(r.when, key)):
+                if ref not in known:
+                    found.append(
+                        Dangling(
+                            "routing",
+                            ("rules", i, "when", key, j),
+                            f"rule {r.id!r}: unknown {key} {ref!r}",
+                            _choices(key, known),
+                        )
+                    )
+    if not any(r.when.is_catch_all for r in m.rules):
+        found.append(
+            Dangling(
+                "routing",
+                ("rules",),
+                "no catch-all rule: some issues would route nowhere",
+                "add a last rule with no 'when', owner: primary",
+                rule="no-catch-all",
+            )
+        )
+    for kind, account_list in (("customers", accounts.customers), ("partners", accounts.partners)):
+        for i, a in enumerate(account_list):
+            if a.liaison is not None:
+                person("accounts", (kind, i, "liaison"), a.liaison)
+            for sev in a.targets:
+                if sev not in m.severities:
+                    found.append(
+                        Dangling(
+                            "accounts",
+                            (kind, i, "targets", sev),
+                            f"unknown severity {sev!r}",
+                            _choices("severities", set(m.severities)),
+                        )
+                    )
+    channel_ids = {c.id for c in m.comms.channels}
+    for sev, channels in m.comms.by_severity.items():
+        if sev not in m.severities:
+            found.append(
+                Dangling(
+                    "comms",
+                    ("by_severity", sev),
+                    f"unknown severity {sev!r}",
+                    _choices("severities", set(m.severities)),
+                )
+            )
+        for j, ch in enumerate(channels):
+            if ch not in channel_ids:
+                found.append(
+                    Dangling(
+                        "comms",
+                        ("by_severity", sev, j),
+                        f"unknown channel {ch!r}",
+                        _choices("channels", channel_ids),
+                    )
+                )
+    grants = people | m.roles()
+    policy = m.governance.overrides
+    for key in ("allowed", "reconcilers"):
+        for j, ref in enumerate(getattr(policy, key)):
+            if ref not in grants:
+                found.append(
+                    Dangling(
+                        "governance",
+                        ("overrides", key, j),
+                        f"unknown person or role {ref!r}",
+                        "name a person id or a role that someone holds",
+                    )
+                )
+    for j, ref in enumerate(m.governance.review.owners):
+        person("governance", ("review", "owners", j), ref)
+    return found
+
+
+def _duplicates(kind: str, key: str, ids: list[str]) -> list[Dangling]:
+    seen: set[str] = set()
+    out = []
+    for i, ident in enumerate(ids):
+        if ident in seen:
+            out.append(
+                Dangling(
+                    kind,
+                    (key, i, "id"),
+                    f"duplicate id {ident!r}",
+                    "ids must be unique within a file",
+                    rule="duplicate-id",
+                )
+            )
+        seen.add(ident)
+    return out
+
+
+def _choices(what: str, known: set[str]) -> str:
+    listed = sorted(known)
+    shown = ", ".join(listed[:12]) + (", ..." if len(listed) > 12 else "")
+    return f"known {what}: {shown}" if listed else f"no {what} are defined"

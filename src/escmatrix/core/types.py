@@ -1,0 +1,107 @@
+"""Field types shared by the matrix and event models.
+
+Free text is `Text`: only a real string passes, so YAML 1.1 surprises (`no` read as false,
+`1:30` read as 90) fail validation with a hint to quote the value instead of passing silently.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    PlainSerializer,
+    StringConstraints,
+    WithJsonSchema,
+)
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+_DURATION = re.compile(r"^(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$")
+DURATION_PATTERN = r"^(?:\d+w)?(?:\d+d)?(?:\d+h)?(?:\d+m)?$"
+
+
+def _describe_yaml_value(value: object) -> str:
+    if isinstance(value, bool):
+        word = "true" if value else "false"
+        return (
+            f"YAML read this unquoted value as the boolean {word} "
+            "(yes/no/on/off/true/false all are): put it in quotes"
+        )
+    if isinstance(value, int | float):
+        return (
+            f"YAML read this unquoted value as the number {value} "
+            "(1:30 is read as 90 in YAML 1.1): put it in quotes"
+        )
+    return f"expected text, got {type(value).__name__}"
+
+
+def _require_text(value: object) -> object:
+    if isinstance(value, str) or value is None:
+        return value
+    raise ValueError(_describe_yaml_value(value))
+
+
+Text = Annotated[str, BeforeValidator(_require_text)]
+Id = Annotated[
+    str,
+    BeforeValidator(_require_text),
+    StringConstraints(pattern=ID_PATTERN, max_length=64),
+]
+
+
+def parse_duration(value: object) -> timedelta:
+    """Parse '15m', '4h', '1h30m', '2d', '1w' into a timedelta."""
+    if isinstance(value, timedelta):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(
+            f"{_describe_yaml_value(value)}; a duration is text such as '30m', '4h', '1h30m' or '2d'"
+        )
+    match = _DURATION.match(value.replace(" ", ""))
+    if not value.strip() or not match:
+        raise ValueError(f"{value!r} is not a duration; write e.g. '30m', '4h', '1h30m' or '2d'")
+    weeks, days, hours, minutes = (int(g) if g else 0 for g in match.groups())
+    result = timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes)
+    if result <= timedelta(0):
+        raise ValueError("a duration must be longer than zero")
+    return result
+
+
+def format_duration(delta: timedelta) -> str:
+    """The inverse of parse_duration for display: 90 minutes -> '1h30m'."""
+    negative = delta < timedelta(0)
+    total = int(abs(delta).total_seconds()) // 60
+    days, rest = divmod(total, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    text = (
+        "".join(f"{n}{unit}" for n, unit in ((days, "d"), (hours, "h"), (minutes, "m")) if n)
+        or "0m"
+    )
+    return f"-{text}" if negative else text
+
+
+Duration = Annotated[
+    timedelta,
+    BeforeValidator(parse_duration),
+    PlainSerializer(format_duration, return_type=str, when_used="json"),
+    WithJsonSchema(
+        {"type": "string", "pattern": DURATION_PATTERN, "examples": ["30m", "4h", "2d"]}
+    ),
+]
+
+
+def _check_timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"unknown timezone {value!r}; use an IANA name such as 'Europe/Berlin' or 'UTC'"
+        ) from None
+    return value
+
+
+Timezone = Annotated[str, BeforeValidator(_require_text), AfterValidator(_check_timezone)]

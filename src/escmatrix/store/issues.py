@@ -1,0 +1,152 @@
+"""The issue event store: `issues/<ID>/<seq>-<random>-<event>.yaml`, append-only.
+
+`seq` is a Lamport counter (1 + the highest seq in the folder) so an event written after seeing
+another sorts after it whatever the clocks say; equal seqs from two clones sort by the random
+part, the same everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from escmatrix.core import ids
+from escmatrix.core.events import EVENT_ADAPTER, EventBase, event_to_data
+from escmatrix.core.issue import FoldError, IssueState, fold
+from escmatrix.errors import InvalidInput, Location, NotFound, Problem, UsageError
+from escmatrix.store.matrix_loader import problems_from_validation
+from escmatrix.store.yamlio import dump_yaml, read_yaml, write_atomic
+
+EVENT_NAME = re.compile(r"^(\d{6})-([0-9a-z]{6})-([a-z]+)\.yaml$")
+HEADER = (
+    "# escmatrix event: append-only; never edit or delete, record a correction as a new event\n"
+)
+
+
+@dataclass(frozen=True)
+class EventFile:
+    path: Path
+    seq: int
+    rand: str
+    kind: str
+
+    @property
+    def sort_key(self) -> tuple[int, str]:
+        return (self.seq, self.rand)
+
+
+class IssueStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.folder = root / "issues"
+
+    def display(self, path: Path) -> str:
+        return str(path.relative_to(self.root))
+
+    def issue_ids(self) -> list[str]:
+        if not self.folder.is_dir():
+            return []
+        return sorted(
+            p.name for p in self.folder.iterdir() if ids.is_issue_id(p.name) and p.is_dir()
+        )
+
+    def resolve(self, prefix: str) -> str:
+        """The one issue id that starts with `prefix`; lists candidates when ambiguous."""
+        text = prefix.strip().lower()
+        if not text or not ids.PREFIX_RE.match(text):
+            raise UsageError(
+                f"{prefix!r} is not an issue id",
+                hint="ids use the characters 0-9 and a-z without i, l, o, u, e.g. b7k3fx9qa",
+            )
+        found = ids.matching(text, self.issue_ids())
+        if not found:
+            raise NotFound(
+                f"no issue matches {prefix!r}", hint="`escmatrix list` shows the open issues"
+            )
+        if len(found) > 1:
+            shown = ", ".join(found[:10]) + (" ..." if len(found) > 10 else "")
+            raise UsageError(
+                f"{prefix!r} is ambiguous: it matches {len(found)} issues ({shown})",
+                hint="type more characters of the id",
+            )
+        return found[0]
+
+    def event_files(self, issue_id: str) -> list[EventFile]:
+        folder = self.folder / issue_id
+        files = []
+        for path in folder.iterdir():
+            match = EVENT_NAME.match(path.name)
+            if match:
+                files.append(EventFile(path, int(match[1]), match[2], match[3]))
+        return sorted(files, key=lambda f: f.sort_key)
+
+    def stray_files(self, issue_id: str) -> list[Path]:
+        """Files in an issue folder that are not event files (temp files, hand-made files)."""
+        return [p for p in (self.folder / issue_id).iterdir() if not EVENT_NAME.match(p.name)]
+
+    def read_event(self, file: EventFile) -> EventBase:
+        display = self.display(file.path)
+        data = read_yaml(file.path, display)
+        try:
+            event: EventBase = EVENT_ADAPTER.validate_python(data)
+        except ValidationError as exc:
+            raise InvalidInput(
+                problems_from_validation(exc, data, display, EventBase),
+                summary="invalid event file",
+            ) from None
+        if getattr(event, "event", None) != file.kind:
+            raise InvalidInput(
+                [
+                    Problem(
+                        f"the file name says {file.kind!r} but the event is {getattr(event, 'event', '?')!r}",
+                        Location(display, 1, 1),
+                        "event files are written by escmatrix; do not rename them",
+                        rule="event-name",
+                    )
+                ]
+            )
+        return event
+
+    def events(self, issue_id: str) -> list[EventBase]:
+        return [self.read_event(f) for f in self.event_files(issue_id)]
+
+    def load(self, issue_id: str) -> IssueState:
+        events = self.events(issue_id)
+        try:
+            return fold(issue_id, events)
+        except FoldError as exc:
+            raise InvalidInput([Problem(str(exc), Location(f"issues/{issue_id}/"))]) from None
+
+    def load_all(self) -> Iterator[IssueState]:
+        for issue_id in self.issue_ids():
+            yield self.load(issue_id)
+
+    def append(self, issue_id: str, events: list[EventBase]) -> list[Path]:
+        """Write each event as a new file with the next Lamport seq; returns the paths written."""
+        folder = self.folder / issue_id
+        existing = self.event_files(issue_id) if folder.is_dir() else []
+        seq = max((f.seq for f in existing), default=0)
+        written: list[Path] = []
+        try:
+            for event in events:
+                seq += 1
+                kind = str(getattr(event, "event", "event"))
+                path = folder / f"{seq:06d}-{ids.random_part()}-{kind}.yaml"
+                write_atomic(path, HEADER + dump_yaml(event_to_data(event)), exclusive=True)
+                written.append(path)
+        except BaseException:
+            self.discard(written)
+            raise
+        return written
+
+    def discard(self, paths: list[Path]) -> None:
+        """Remove files this command wrote and could not commit (never older events)."""
+        for path in paths:
+            path.unlink(missing_ok=True)
+            parent = path.parent
+            if parent.is_dir() and not any(parent.iterdir()):
+                parent.rmdir()

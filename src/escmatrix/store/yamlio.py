@@ -1,0 +1,296 @@
+"""YAML in, with file:line positions for every key and item, and YAML out, atomically.
+
+Loading uses libyaml (`CSafeLoader`) when present, refuses duplicate keys, aliases that expand
+past a size limit, files over a size limit and bytes that are not UTF-8. Every failure becomes a
+`Problem` naming the file, line and column.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Hashable, Iterable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from escmatrix.errors import InvalidInput, Location, Problem
+
+MAX_FILE_BYTES = 1024 * 1024
+MAX_EXPANDED_NODES = 100_000
+MAX_DEPTH = 64
+
+Mark = tuple[int, int]  # 1-based line, column
+
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class PosDict(dict[Any, Any]):
+    """A mapping that remembers where each key and value stood in the file."""
+
+    start: Mark = (1, 1)
+    key_marks: dict[Any, Mark]
+    value_marks: dict[Any, Mark]
+
+
+class PosList(list[Any]):
+    """A sequence that remembers where each item stood in the file."""
+
+    start: Mark = (1, 1)
+    item_marks: list[Mark]
+
+
+def _mark(node: yaml.Node) -> Mark:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: object, line: int, column: int, first: Mark) -> None:
+        super().__init__(key)
+        self.key, self.line, self.column, self.first = key, line, column, first
+
+
+class _PositionLoader(_BaseLoader):  # type: ignore[misc]
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> PosDict:
+        self.flatten_mapping(node)
+        result = PosDict()
+        result.start = _mark(node)
+        result.key_marks, result.value_marks = {}, {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if not isinstance(key, Hashable):
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a mapping key must be a plain value", key_node.start_mark
+                )
+            if key in result:
+                line, column = _mark(key_node)
+                raise _DuplicateKey(key, line, column, result.key_marks[key])
+            result[key] = self.construct_object(value_node, deep=deep)
+            result.key_marks[key] = _mark(key_node)
+            result.value_marks[key] = _mark(value_node)
+        return result
+
+    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> PosList:
+        result = PosList(self.construct_object(child, deep=deep) for child in node.value)
+        result.start = _mark(node)
+        result.item_marks = [_mark(child) for child in node.value]
+        return result
+
+
+def _construct_map(loader: _PositionLoader, node: yaml.MappingNode) -> PosDict:
+    return loader.construct_mapping(node, deep=True)
+
+
+def _construct_seq(loader: _PositionLoader, node: yaml.SequenceNode) -> PosList:
+    return loader.construct_sequence(node, deep=True)
+
+
+_PositionLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+_PositionLoader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
+
+
+def _expanded_size(node: yaml.Node, depth: int, memo: dict[int, int]) -> int:
+    """Count nodes as if every alias were expanded; refuses nesting deeper than MAX_DEPTH."""
+    if depth > MAX_DEPTH:
+        raise _TooDeep(node)
+    known = memo.get(id(node))
+    if known is not None:
+        return known
+    total = 1
+    if isinstance(node, yaml.SequenceNode):
+        for child in node.value:
+            total += _expanded_size(child, depth + 1, memo)
+    elif isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            total += _expanded_size(key, depth + 1, memo)
+            total += _expanded_size(value, depth + 1, memo)
+    memo[id(node)] = total
+    return total
+
+
+class _TooDeep(Exception):
+    def __init__(self, node: yaml.Node) -> None:
+        super().__init__()
+        self.node = node
+
+
+def parse_yaml(text: str, file: str) -> Any:
+    """Parse one YAML document from text; raises InvalidInput naming `file`."""
+    loader = _PositionLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        try:
+            size = _expanded_size(node, 0, {})
+        except _TooDeep as deep:
+            line, column = _mark(deep.node)
+            raise _problem(
+                file, line, column, f"nesting deeper than {MAX_DEPTH} levels", "flatten the file"
+            ) from None
+        if size > MAX_EXPANDED_NODES:
+            raise _problem(
+                file,
+                1,
+                1,
+                f"the document expands to {size:,} values (aliases included), over the limit "
+                f"of {MAX_EXPANDED_NODES:,}",
+                "write the values out instead of nesting anchors and aliases",
+            )
+        return loader.construct_document(node)
+    except _DuplicateKey as dup:
+        raise _problem(
+            file,
+            dup.line,
+            dup.column,
+            f"duplicate key {dup.key!r} (first defined at line {dup.first[0]})",
+            "each key may appear once in a mapping; remove or merge one of them",
+        ) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        what = " ".join(p for p in (exc.context, exc.problem) if p) or "malformed YAML"
+        raise _problem(
+            file,
+            mark.line + 1 if mark else None,
+            mark.column + 1 if mark else None,
+            f"malformed YAML: {what}",
+            None,
+        ) from None
+    except yaml.YAMLError as exc:
+        raise _problem(file, None, None, f"malformed YAML: {exc}", None) from None
+    except RecursionError:
+        raise _problem(file, None, None, "the document is nested too deeply", None) from None
+    finally:
+        loader.dispose()
+
+
+def _problem(
+    file: str, line: int | None, column: int | None, message: str, hint: str | None
+) -> InvalidInput:
+    return InvalidInput([Problem(message, Location(file, line, column), hint, rule="yaml")])
+
+
+def read_yaml(path: Path, display: str) -> Any:
+    """Read and parse a YAML file, refusing oversize files and bytes that are not UTF-8."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise _problem(
+                display,
+                None,
+                None,
+                f"file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}",
+                "split it or remove what does not belong",
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _problem(display, None, None, f"cannot read file: {exc.strerror}", None) from None
+    return parse_yaml(decode_utf8(data, display), display)
+
+
+def decode_utf8(data: bytes, display: str) -> str:
+    """Decode bytes as UTF-8 or raise a problem naming the line of the first bad byte."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise _problem(
+            display,
+            line,
+            column,
+            f"byte 0x{data[exc.start]:02x} is not valid UTF-8",
+            "save the file as UTF-8 text",
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def locate(data: Any, loc: Iterable[int | str]) -> Mark | None:
+    """Best position in the parsed data for a validation error path (pydantic `loc`)."""
+    best: Mark | None = getattr(data, "start", None)
+    node = data
+    for part in loc:
+        if isinstance(node, PosDict) and part in node:
+            best = node.value_marks.get(part, best)
+            node = node[part]
+        elif isinstance(node, PosList) and isinstance(part, int) and 0 <= part < len(node):
+            best = node.item_marks[part]
+            node = node[part]
+        elif isinstance(node, PosDict | PosList):
+            continue  # a union tag or model name in the path: the data level stays the same
+        else:
+            break
+    return best
+
+
+def _child(node: Any, part: int | str) -> Any:
+    """The child at `part`, or `node` itself when the path names no data level (a union tag)."""
+    if isinstance(node, dict) and part in node:
+        return node[part]
+    if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        return node[part]
+    return node
+
+
+def key_mark(data: Any, loc: Iterable[int | str]) -> Mark | None:
+    """Position of the last key of `loc` itself (for unknown keys), else `locate`."""
+    parts = list(loc)
+    if not parts:
+        return getattr(data, "start", None)
+    *parent_path, last = parts
+    node: Any = data
+    for part in parent_path:
+        node = _child(node, part)
+    if isinstance(node, PosDict) and last in node.key_marks:
+        return node.key_marks[last]
+    return locate(data, parts)
+
+
+def dump_yaml(data: Any) -> str:
+    """Block-style YAML with keys in the given order and text kept readable."""
+    text: str = yaml.dump(
+        data,
+        Dumper=_BaseDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=100,
+    )
+    return text
+
+
+def write_atomic(path: Path, text: str, *, exclusive: bool = False) -> None:
+    """Write through a temp file in the same folder, fsync, then rename into place.
+
+    With `exclusive`, refuse to replace an existing file (event files are never rewritten).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".part")
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if exclusive:
+            os.link(tmp, path)  # fails if the target exists, unlike rename
+            tmp.unlink()
+        else:
+            os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

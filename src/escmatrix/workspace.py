@@ -1,0 +1,191 @@
+"""The application API: one repository, its matrix, its issues, its git, and the clock.
+
+Commands call one method here; core/ decides, store/ reads and writes. Every mutation appends
+event files and makes exactly one commit, or leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from escmatrix.clock import Clock
+from escmatrix.core import ids, responder
+from escmatrix.core.events import EventBase
+from escmatrix.core.issue import IssueState, fold
+from escmatrix.core.matrix import Matrix
+from escmatrix.core.routing import IssueFacts, RouteDecision, route
+from escmatrix.errors import Refused
+from escmatrix.store.git import TRAILER_ACTION, TRAILER_ACTOR, TRAILER_ISSUE, Identity
+from escmatrix.store.issues import IssueStore
+from escmatrix.store.lock import exclusive
+from escmatrix.store.matrix_loader import load_matrix
+from escmatrix.store.repository import find_root
+
+if TYPE_CHECKING:
+    from escmatrix.store.git import GitRepo, LogEntry
+
+Decide = Callable[[responder.Context, IssueState], EventBase]
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What a mutating command did: the new state, the files it added and its commit."""
+
+    state: IssueState
+    files: list[Path]
+    commit: str
+    action: str
+
+
+class Workspace:
+    def __init__(self, root: Path, clock: Clock) -> None:
+        self.root, self.clock = root, clock
+        self.store = IssueStore(root)
+
+    @classmethod
+    def locate(cls, repo: str | None, clock: Clock) -> Workspace:
+        return cls(find_root(repo), clock)
+
+    @cached_property
+    def matrix(self) -> Matrix:
+        return load_matrix(self.root)
+
+    @cached_property
+    def git(self) -> GitRepo:
+        from escmatrix.store.git import GitRepo
+
+        return GitRepo(self.root)
+
+    def actor(self) -> tuple[str, Identity]:
+        """The person acting: git's user.email mapped to a person of the matrix."""
+        identity = self.git.identity()
+        person = self.matrix.by_email.get(identity.email.lower())
+        if person is None:
+            raise Refused(
+                f"git identity {identity.email} is not a person in the matrix",
+                hint="add yourself to matrix/people.yaml with that email, or run "
+                "`git config user.email` with the email your entry has",
+            )
+        return person.id, identity
+
+    def _context(self, actor: str) -> responder.Context:
+        return responder.Context(self.matrix, actor, self.clock.now(), self.git.head())
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def resolve(self, prefix: str) -> str:
+        return self.store.resolve(prefix)
+
+    def issue(self, prefix: str) -> IssueState:
+        return self.store.load(self.resolve(prefix))
+
+    def issues(self) -> list[IssueState]:
+        return list(self.store.load_all())
+
+    def preview(self, facts: IssueFacts) -> RouteDecision:
+        """Who would get this issue at the clock's time; writes nothing."""
+        return route(self.matrix, facts, self.clock.now())
+
+    def history(self, prefix: str) -> list[LogEntry]:
+        issue_id = self.resolve(prefix)
+        return self.git.log(f"issues/{issue_id}")
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def _record(
+        self,
+        issue_id: str,
+        action: str,
+        actor: str,
+        identity: Identity,
+        decide: Callable[[], list[EventBase]],
+        subject: str,
+    ) -> Recorded:
+        with exclusive(self.git.git_dir / "escmatrix" / "lock"):
+            new_events = decide()
+            files = self.store.append(issue_id, new_events)
+            try:
+                commit = self.git.commit_files(
+                    files,
+                    subject,
+                    "",
+                    {TRAILER_ISSUE: issue_id, TRAILER_ACTION: action, TRAILER_ACTOR: actor},
+                    identity,
+                    self.clock.now() if self.clock.is_fixed else None,
+                )
+            except BaseException:
+                self.store.discard(files)
+                raise
+        state = self.store.load(issue_id)
+        return Recorded(state, files, commit, action)
+
+    def open_issue(
+        self, facts: IssueFacts, title: str, description: str
+    ) -> tuple[Recorded, RouteDecision]:
+        actor, identity = self.actor()
+        ctx = self._context(actor)
+        decision = route(self.matrix, facts, ctx.at)
+        event = responder.open_issue(ctx, decision, title, description)
+        issue_id = ids.new_issue_id(ctx.at)
+        while (self.store.folder / issue_id).exists():
+            issue_id = ids.new_issue_id(ctx.at)
+        recorded = self._record(
+            issue_id,
+            "open",
+            actor,
+            identity,
+            lambda: [event],
+            f"open {issue_id}: {event.title}",
+        )
+        return recorded, decision
+
+    def act(
+        self, prefix: str, action: str, decide: Decide, describe: Callable[[IssueState], str]
+    ) -> Recorded:
+        """Apply one decision to an existing issue, re-reading its events under the lock."""
+        issue_id = self.resolve(prefix)
+        actor, identity = self.actor()
+        ctx = self._context(actor)
+        built: list[EventBase] = []
+
+        def decide_locked() -> list[EventBase]:
+            state = fold(issue_id, self.store.events(issue_id))
+            built.append(decide(ctx, state))
+            return built
+
+        state_before = self.store.load(issue_id)
+        return self._record(
+            issue_id,
+            action,
+            actor,
+            identity,
+            decide_locked,
+            f"{action} {issue_id}: {describe(state_before)}",
+        )
+
+    def reroute(self, prefix: str) -> tuple[Recorded, RouteDecision]:
+        issue_id = self.resolve(prefix)
+        state = self.store.load(issue_id)
+        severity = (
+            None if state.impact else state.severity
+        )  # re-score impact under today's thresholds
+        facts = IssueFacts(
+            state.category,
+            severity,
+            dict(state.impact),
+            state.customer,
+            state.partner,
+            tuple(state.tags),
+        )
+        decision = route(self.matrix, facts, self.clock.now())
+        recorded = self.act(
+            issue_id,
+            "route",
+            lambda ctx, st: responder.reroute(ctx, st, decision),
+            lambda st: f"re-route to {decision.owner} at {decision.tier}",
+        )
+        return recorded, decision
