@@ -122,11 +122,12 @@ def main_options(
 
 
 def _register() -> None:
-    from escmatrix.cli.commands import reading, responder, setup
+    from escmatrix.cli.commands import demo, reading, responder, setup
 
     setup.register(app)
     responder.register(app)
     reading.register(app)
+    demo.register(app)
 
 
 _register()

@@ -1,0 +1,42 @@
+"""`escmatrix demo`: walk the responder loop on a temporary copy of this repository."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from escmatrix.cli.context import timezone, workspace
+
+
+def demo(
+    ctx: typer.Context,
+    keep: Annotated[bool, typer.Option("--keep", help="Keep the temporary copy and print where it is.")] = False,
+) -> None:
+    """Walk open → route → ack → update → escalate → resolve → close on a temporary copy of this
+    repository's matrix, printing each step's command and result. The repository itself is untouched.
+    """
+    from escmatrix.cli import output, render
+    from escmatrix.core.sla import clocks
+    from escmatrix.tour import run_tour
+
+    source = workspace(ctx)
+    console = output.stdout()
+    tz = timezone(ctx)
+    for step in run_tour(source, keep=keep):
+        console.rule(output.safe(step.title))
+        console.print(output.safe(f"$ {step.command}", "bold cyan"))
+        if step.decision is not None:
+            console.print(render.decision(step.decision, step.matrix, tz))
+        elif step.state is not None and step.final:
+            console.print(render.issue(step.state, step.matrix, clocks(step.matrix, step.state, step.at), tz))
+        elif step.state is not None:
+            s = step.state
+            console.print(output.safe(f"{s.id}: {s.status}, owner {s.owner}, tier {s.tier} "
+                                      f"(engaged {s.engaged}), commit {step.commit[:10]}"))
+        for line in step.notes:
+            console.print(output.safe(line, "dim"))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo")(demo)
