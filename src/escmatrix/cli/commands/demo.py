@@ -11,7 +11,9 @@ from escmatrix.cli.context import timezone, workspace
 
 def demo(
     ctx: typer.Context,
-    keep: Annotated[bool, typer.Option("--keep", help="Keep the temporary copy and print where it is.")] = False,
+    keep: Annotated[
+        bool, typer.Option("--keep", help="Keep the temporary copy and print where it is.")
+    ] = False,
 ) -> None:
     """Walk open → route → ack → update → escalate → resolve → close on a temporary copy of this
     repository's matrix, printing each step's command and result. The repository itself is untouched.
@@ -29,11 +31,17 @@ def demo(
         if step.decision is not None:
             console.print(render.decision(step.decision, step.matrix, tz))
         elif step.state is not None and step.final:
-            console.print(render.issue(step.state, step.matrix, clocks(step.matrix, step.state, step.at), tz))
+            console.print(
+                render.issue(step.state, step.matrix, clocks(step.matrix, step.state, step.at), tz)
+            )
         elif step.state is not None:
             s = step.state
-            console.print(output.safe(f"{s.id}: {s.status}, owner {s.owner}, tier {s.tier} "
-                                      f"(engaged {s.engaged}), commit {step.commit[:10]}"))
+            console.print(
+                output.safe(
+                    f"{s.id}: {s.status}, owner {s.owner}, tier {s.tier} "
+                    f"(engaged {s.engaged}), commit {step.commit[:10]}"
+                )
+            )
         for line in step.notes:
             console.print(output.safe(line, "dim"))
 
