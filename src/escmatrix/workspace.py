@@ -7,13 +7,14 @@ event files and makes exactly one commit, or leaves nothing behind.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, replace
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from escmatrix.clock import Clock
 from escmatrix.core import ids, responder
+from escmatrix.core.escalation import AUTOMATION, IssuePlan, plan_issue, plan_sweep
 from escmatrix.core.events import EventBase
 from escmatrix.core.issue import IssueState, fold
 from escmatrix.core.matrix import Matrix
@@ -39,6 +40,7 @@ class Recorded:
     files: list[Path]
     commit: str
     action: str
+    before: IssueState | None = None
 
 
 class Workspace:
@@ -96,6 +98,37 @@ class Workspace:
 
     # -- writing ----------------------------------------------------------------------------
 
+    def automation_identity(self) -> Identity:
+        """Who the sweep commits as: the matrix's automation identity, else git's."""
+        bot = self.matrix.governance.automation
+        return Identity(bot.name, bot.email) if bot else self.git.identity()
+
+    def sweep(self, apply: bool) -> tuple[list[IssuePlan], list[Recorded]]:
+        """Plan clock-driven escalations and alerts at the clock's time; with `apply`, record them
+        (one commit per issue, re-planned under the lock so parallel sweeps never double up)."""
+        now = self.clock.now()
+        plans = plan_sweep(self.matrix, self.issues(), now, self.git.head() if apply else "")
+        if not apply:
+            return plans, []
+        identity = self.automation_identity()
+        recorded: list[Recorded] = []
+        for plan in plans:
+            if plan.empty:
+                continue
+            issue_id = plan.issue.id
+
+            def decide(issue_id: str = issue_id) -> list[EventBase]:
+                state = fold(issue_id, self.store.events(issue_id))
+                return plan_issue(self.matrix, state, now, self.git.head()).events
+
+            subject = f"sweep {issue_id}: " + "; ".join(plan.lines)
+            done = self._record(
+                issue_id, "sweep", AUTOMATION, identity, decide, partial(str, subject)
+            )
+            if done is not None:
+                recorded.append(done)
+        return plans, recorded
+
     def _record(
         self,
         issue_id: str,
@@ -103,15 +136,18 @@ class Workspace:
         actor: str,
         identity: Identity,
         decide: Callable[[], list[EventBase]],
-        subject: str,
-    ) -> Recorded:
+        subject: Callable[[], str],
+    ) -> Recorded | None:
+        """Decide under the lock, append the events and commit them once; None if nothing to record."""
         with exclusive(self.git.git_dir / "escmatrix" / "lock"):
             new_events = decide()
+            if not new_events:
+                return None
             files = self.store.append(issue_id, new_events)
             try:
                 commit = self.git.commit_files(
                     files,
-                    subject,
+                    subject(),
                     "",
                     {TRAILER_ISSUE: issue_id, TRAILER_ACTION: action, TRAILER_ACTOR: actor},
                     identity,
@@ -139,8 +175,9 @@ class Workspace:
             actor,
             identity,
             lambda: [event],
-            f"open {issue_id}: {event.title}",
+            lambda: f"open {issue_id}: {event.title}",
         )
+        assert recorded is not None
         return recorded, decision
 
     def act(
@@ -150,22 +187,22 @@ class Workspace:
         issue_id = self.resolve(prefix)
         actor, identity = self.actor()
         ctx = self._context(actor)
-        built: list[EventBase] = []
+        before: list[IssueState] = []
 
         def decide_locked() -> list[EventBase]:
-            state = fold(issue_id, self.store.events(issue_id))
-            built.append(decide(ctx, state))
-            return built
+            before.append(fold(issue_id, self.store.events(issue_id)))
+            return [decide(ctx, before[0])]
 
-        state_before = self.store.load(issue_id)
-        return self._record(
+        recorded = self._record(
             issue_id,
             action,
             actor,
             identity,
             decide_locked,
-            f"{action} {issue_id}: {describe(state_before)}",
+            lambda: f"{action} {issue_id}: {describe(before[0])}",
         )
+        assert recorded is not None
+        return replace(recorded, before=before[0])
 
     def reroute(self, prefix: str) -> tuple[Recorded, RouteDecision]:
         issue_id = self.resolve(prefix)

@@ -122,12 +122,13 @@ def main_options(
 
 
 def _register() -> None:
-    from escmatrix.cli.commands import demo, reading, responder, setup
+    from escmatrix.cli.commands import demo, reading, responder, setup, sweep
 
     setup.register(app)
     responder.register(app)
     reading.register(app)
     demo.register(app)
+    sweep.register(app)
 
 
 _register()

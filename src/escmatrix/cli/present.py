@@ -16,6 +16,8 @@ def clock_data(clock: Clock) -> dict[str, Any]:
     return {
         "name": clock.name,
         "target": format_duration(clock.target),
+        "hours": clock.hours,
+        "started": clock.started,
         "due": clock.due,
         "state": clock.state,
         "elapsed_seconds": int(clock.elapsed.total_seconds()),
@@ -127,6 +129,7 @@ def decision_data(decision: RouteDecision) -> dict[str, Any]:
         "engaged": decision.engaged,
         "targets": {
             "source": decision.targets.source,
+            "calendar": decision.targets.calendar,
             "first_response": format_duration(decision.targets.first_response),
             "update_every": format_duration(decision.targets.update_every),
             "resolution": format_duration(decision.targets.resolution),

@@ -70,7 +70,7 @@ def decision(d: RouteDecision, matrix: Matrix, tz: str, title: str = "Route") ->
         "respond by",
         safe(
             f"{when_both(d.first_response_due, tz)}  "
-            f"({format_duration(d.targets.first_response)}, {d.targets.source})"
+            f"({format_duration(d.targets.first_response)} {d.targets.calendar}, {d.targets.source})"
         ),
     )
     grid.add_row(

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC
-from typing import Annotated, Literal
+from datetime import UTC, datetime
+from typing import Annotated, Literal, TypedDict, get_args
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
 
 from escmatrix.core.types import Id, Text
+
+
+class Stamp(TypedDict):
+    """Who, when and under which matrix commit: the fields every event starts with."""
+
+    at: datetime
+    actor: str
+    matrix: str
 
 
 class EventBase(BaseModel):
@@ -127,6 +135,15 @@ class Closed(EventBase):
     note: Text = ""
 
 
+class Alerted(EventBase):
+    """A clock crossed a line (at risk, breached, update due): recorded once, so people are told once."""
+
+    event: Literal["alerted"] = "alerted"
+    alert: Literal["at-risk", "breached", "update-due"]
+    clock: Text
+    due: AwareDatetime
+
+
 class Commented(EventBase):
     event: Literal["commented"] = "commented"
     text: Text = Field(min_length=1)
@@ -147,27 +164,14 @@ Event = Annotated[
     | Resolved
     | Reopened
     | Closed
+    | Alerted
     | Commented,
     Field(discriminator="event"),
 ]
 
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
-EVENT_KINDS: tuple[str, ...] = (
-    "opened",
-    "acknowledged",
-    "updated",
-    "assigned",
-    "escalated",
-    "deescalated",
-    "overridden",
-    "reconciled",
-    "rerouted",
-    "paused",
-    "resumed",
-    "resolved",
-    "reopened",
-    "closed",
-    "commented",
+EVENT_KINDS: tuple[str, ...] = tuple(
+    str(kind.model_fields["event"].default) for kind in get_args(get_args(Event)[0])
 )
 
 

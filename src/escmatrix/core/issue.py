@@ -85,6 +85,7 @@ class IssueState:
     pauses: list[Pause] = field(default_factory=list)
     overrides: list[Override] = field(default_factory=list)
     timeline: list[TimelineEntry] = field(default_factory=list)
+    alerts: set[tuple[str, str, datetime]] = field(default_factory=set)
     last_event_at: datetime | None = None
     status_before_pause: Status = "open"
 
@@ -271,6 +272,9 @@ def _apply(state: IssueState, event: ev.EventBase) -> None:
             _note(
                 state, event, "closed" + (f" (satisfaction: {', '.join(scores)})" if scores else "")
             )
+        case ev.Alerted():
+            state.alerts.add((event.alert, event.clock, event.due))
+            _note(state, event, f"{event.alert}: {event.clock} due {event.due:%Y-%m-%d %H:%M} UTC")
         case ev.Commented():
             _note(state, event, f"comment: {event.text}")
         case ev.Opened():

@@ -7,13 +7,16 @@ each broken one with the file and the path inside it, so the loader can name the
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from escmatrix.core.types import Duration, Id, Text, Timezone
+
+ALWAYS = "24x7"
 
 TierHolder = Literal["owner", "lead", "manager", "sponsor"]
 ChannelKind = Literal["slack", "email", "webhook", "pagerduty", "dashboard"]
@@ -93,6 +96,20 @@ class CategoriesFile(Model):
 # -- the ladder ---------------------------------------------------------------------------------
 
 
+class AutoEscalate(Model):
+    """When the sweep moves an issue up from this tier on its own, driven by the clocks."""
+
+    no_acknowledgement: bool = Field(
+        default=False, description="the tier's response time passes without an acknowledgement"
+    )
+    no_update: bool = Field(
+        default=False, description="no status update within the severity's update cadence"
+    )
+    resolution_percent: int | None = Field(
+        default=None, ge=1, le=100, description="this share of the resolution target has elapsed"
+    )
+
+
 class Tier(Model):
     id: Id
     name: Text
@@ -100,6 +117,7 @@ class Tier(Model):
     response_time: Duration
     responsibilities: list[Text] = []
     escalate_when: list[Text] = []
+    auto_escalate: AutoEscalate = AutoEscalate()
 
 
 class LadderFile(Model):
@@ -128,6 +146,10 @@ class Severity(Model):
     first_response: Duration
     update_every: Duration
     resolution: Duration
+    calendar: Id = Field(
+        default=ALWAYS,
+        description="'24x7', or the id of a business-hours calendar in calendars.yaml",
+    )
 
 
 class SeverityFile(Model):
@@ -179,6 +201,51 @@ class ContractTargets(Model):
     first_response: Duration | None = None
     update_every: Duration | None = None
     resolution: Duration | None = None
+    calendar: Id | None = None
+
+
+# -- business-hours calendars -------------------------------------------------------------------
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
+
+
+class Calendar(Model):
+    """Working days and hours in one timezone, less public holidays and closure dates."""
+
+    id: Id
+    name: Text = ""
+    timezone: Timezone
+    days: list[Weekday] = Field(default=["mon", "tue", "wed", "thu", "fri"], min_length=1)
+    hours: Text = "09:00-17:00"
+    holidays: Text | None = Field(
+        default=None,
+        pattern=r"^[A-Z]{2,3}(-[A-Z0-9]{1,5})?$",
+        description="country code for public holidays, optionally with a subdivision: DE, DE-BE, US-CA",
+    )
+    closures: list[date] = []
+
+    @field_validator("hours")
+    @classmethod
+    def _check_hours(cls, value: str) -> str:
+        match = _HOURS.match(value.replace(" ", ""))
+        if not match or (int(match[1]), int(match[2])) >= (int(match[3]), int(match[4])):
+            raise ValueError(f"{value!r} is not a working-hours range; write e.g. '09:00-17:00'")
+        return value.replace(" ", "")
+
+    @property
+    def opening(self) -> tuple[time, time | None]:
+        """Opening and closing time of day; None closing means midnight (24:00)."""
+        start, end = self.hours.split("-")
+        close = None if end == "24:00" else time.fromisoformat(end)
+        return time.fromisoformat(start), close
+
+
+class CalendarsFile(Model):
+    """matrix/calendars.yaml"""
+
+    calendars: list[Calendar] = []
 
 
 class Account(Model):
@@ -263,10 +330,11 @@ MATRIX_FILES: dict[str, type[Model]] = {
     "accounts": AccountsFile,
     "comms": CommsFile,
     "governance": GovernanceFile,
+    "calendars": CalendarsFile,
 }
 """Each matrix file kind, stored as `matrix/<kind>.yaml`."""
 
-OPTIONAL_FILES = frozenset({"accounts", "comms"})
+OPTIONAL_FILES = frozenset({"accounts", "comms", "calendars"})
 
 
 @dataclass(frozen=True)
@@ -295,6 +363,7 @@ class Matrix:
     partners: dict[str, Account]
     comms: CommsFile
     governance: GovernanceFile
+    calendars: dict[str, Calendar]
     files: dict[str, Model]
     by_email: dict[str, Person] = field(default_factory=dict)
 
@@ -316,6 +385,10 @@ class Matrix:
             partners={a.id: a for a in accounts.partners},
             comms=_cast(files.get("comms") or CommsFile(), CommsFile),
             governance=_cast(files["governance"], GovernanceFile),
+            calendars={
+                c.id: c
+                for c in _cast(files.get("calendars") or CalendarsFile(), CalendarsFile).calendars
+            },
             files=dict(files),
             by_email={p.email.lower(): p for p in people},
         )
@@ -441,6 +514,17 @@ def _find_dangling(m: Matrix) -> list[Dangling]:
                     rule="severity-range",
                 )
             )
+    calendar_ids = set(m.calendars) | {ALWAYS}
+    for i, s in enumerate(severity_list):
+        if s.calendar not in calendar_ids:
+            found.append(
+                Dangling(
+                    "severity",
+                    ("severities", i, "calendar"),
+                    f"unknown calendar {s.calendar!r}",
+                    _choices("calendars", calendar_ids),
+                )
+            )
     found.extend(_duplicates("routing", "rules", [r.id for r in m.rules]))
     owners = people | teams | {"primary"}
     for i, r in enumerate(m.rules):
@@ -492,7 +576,16 @@ def _find_dangling(m: Matrix) -> list[Dangling]:
         for i, a in enumerate(account_list):
             if a.liaison is not None:
                 person("accounts", (kind, i, "liaison"), a.liaison)
-            for sev in a.targets:
+            for sev, contract in a.targets.items():
+                if contract.calendar is not None and contract.calendar not in calendar_ids:
+                    found.append(
+                        Dangling(
+                            "accounts",
+                            (kind, i, "targets", sev, "calendar"),
+                            f"unknown calendar {contract.calendar!r}",
+                            _choices("calendars", calendar_ids),
+                        )
+                    )
                 if sev not in m.severities:
                     found.append(
                         Dangling(

@@ -7,19 +7,14 @@ would be allowed. Nothing here reads files, git or the clock.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TypedDict
 
 from escmatrix.core import events as ev
+from escmatrix.core.escalation import next_available_tier
+from escmatrix.core.events import Stamp
 from escmatrix.core.issue import ACTIVE, IssueState
 from escmatrix.core.matrix import Matrix
 from escmatrix.core.routing import RouteDecision
 from escmatrix.errors import NotFound, Refused, UsageError
-
-
-class Stamp(TypedDict):
-    at: datetime
-    actor: str
-    matrix: str
 
 
 class Context:
@@ -177,21 +172,22 @@ def escalate(
     state: IssueState,
     reason: str,
     to: str | None = None,
-    *,
-    automatic: bool = False,
 ) -> ev.Escalated:
+    """Up one tier (skipping tiers whose holder is out of office), or straight to `to`."""
     _require(state, ACTIVE, "escalate")
-    tiers = ctx.matrix.tiers
-    current = _current_index(ctx, state) if to is None else None
+    reason = _text(reason, "--reason")
     if to is None:
-        assert current is not None
-        if current + 1 >= len(tiers):
+        current = _current_index(ctx, state)
+        if current + 1 >= len(ctx.matrix.tiers):
             raise Refused(
                 f"issue {state.id} is already at the top tier ({state.tier}); there is nobody "
                 "further up the ladder",
                 hint="reassign it, or use override if governance allows you",
             )
-        target = tiers[current + 1]
+        choice = next_available_tier(ctx.matrix, state, current + 1, ctx.at)
+        assert choice is not None
+        target, engaged = choice.tier, choice.engaged
+        reason += "".join(f"; {note}" for note in choice.skipped)
     else:
         if to not in _tier_ids(ctx.matrix):
             raise UsageError(
@@ -204,13 +200,9 @@ def escalate(
                 f"--to {to} is not above the current tier {state.tier}",
                 hint="use deescalate to move down",
             )
+        engaged = ctx.matrix.holder(target, state.owner)
     return ev.Escalated(
-        **ctx.stamp(),
-        tier=target.id,
-        previous=state.tier,
-        engaged=ctx.matrix.holder(target, state.owner),
-        reason=_text(reason, "--reason"),
-        automatic=automatic,
+        **ctx.stamp(), tier=target.id, previous=state.tier, engaged=engaged, reason=reason
     )
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from escmatrix.core.matrix import Matrix, Rule, Severity
-from escmatrix.core.sla import Targets, targets_for
+from escmatrix.core.sla import Targets, due_after, targets_for
 from escmatrix.errors import NotFound, Refused, UsageError
 
 
@@ -52,13 +52,8 @@ class RouteDecision:
     engaged: str
     targets: Targets
 
-    @property
-    def first_response_due(self) -> datetime:
-        return self.at + self.targets.first_response
-
-    @property
-    def resolution_due(self) -> datetime:
-        return self.at + self.targets.resolution
+    first_response_due: datetime
+    resolution_due: datetime
 
 
 def score_impact(matrix: Matrix, impact: dict[str, str]) -> int:
@@ -219,6 +214,7 @@ def route(matrix: Matrix, facts: IssueFacts, at: datetime) -> RouteDecision:
     else:
         tier_id, tier_reason = severity.start_tier, f"start tier of {severity.id}"
     tier = matrix.tier(tier_id)
+    targets = targets_for(matrix, sev.severity, facts.customer, facts.partner)
     return RouteDecision(
         at=at,
         facts=facts,
@@ -230,5 +226,7 @@ def route(matrix: Matrix, facts: IssueFacts, at: datetime) -> RouteDecision:
         tier=tier_id,
         tier_reason=tier_reason,
         engaged=matrix.holder(tier, owner),
-        targets=targets_for(matrix, sev.severity, facts.customer, facts.partner),
+        targets=targets,
+        first_response_due=due_after(matrix, targets.calendar, at, targets.first_response),
+        resolution_due=due_after(matrix, targets.calendar, at, targets.resolution),
     )

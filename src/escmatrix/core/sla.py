@@ -1,4 +1,11 @@
-"""Response targets and the deadlines computed from them (24x7 clocks that stop while paused)."""
+"""SLA clocks: targets per severity (contracts win), measured in 24x7 or business time, less pauses.
+
+A change of severity mid-issue re-computes every target from the new severity while keeping the
+elapsed time: clocks always run from when the issue opened (first response, resolution), from the
+last update (update cadence) or from when the current tier was entered (tier response), and are
+measured against the targets of the issue's current severity and contracts. A change of owner
+does not restart any clock.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
+from escmatrix.core.calendar import FOREVER, Interval, WorkClock
 from escmatrix.core.issue import IssueState
-from escmatrix.core.matrix import Matrix
+from escmatrix.core.matrix import ALWAYS, Matrix
 
-ClockState = Literal["running", "paused", "met", "breached", "at risk", "stopped"]
+ClockState = Literal["running", "paused", "met", "breached", "at risk"]
 AT_RISK_SHARE = 0.75
 
 
@@ -18,6 +26,7 @@ class Targets:
     first_response: timedelta
     update_every: timedelta
     resolution: timedelta
+    calendar: str
     source: str
 
 
@@ -26,7 +35,12 @@ def targets_for(
 ) -> Targets:
     """Severity defaults, with a customer's then a partner's contract winning where it sets one."""
     sev = matrix.severities[severity]
-    first, update, resolution = sev.first_response, sev.update_every, sev.resolution
+    first, update, resolution, calendar = (
+        sev.first_response,
+        sev.update_every,
+        sev.resolution,
+        sev.calendar,
+    )
     sources: list[str] = []
     for kind, account in (
         ("customer", matrix.customers.get(customer or "")),
@@ -38,8 +52,15 @@ def targets_for(
         first = contract.first_response or first
         update = contract.update_every or update
         resolution = contract.resolution or resolution
+        calendar = contract.calendar or calendar
         sources.append(f"{kind} {account.id} contract")
-    return Targets(first, update, resolution, " + ".join(sources) or f"{severity} default")
+    return Targets(
+        first, update, resolution, calendar, " + ".join(sources) or f"{severity} default"
+    )
+
+
+def work_clock(matrix: Matrix, calendar: str) -> WorkClock:
+    return WorkClock(None if calendar == ALWAYS else matrix.calendars[calendar])
 
 
 @dataclass(frozen=True)
@@ -51,34 +72,45 @@ class Clock:
     state: ClockState
     elapsed: timedelta
     remaining: timedelta
+    hours: str
     stopped_at: datetime | None = None
 
+    @property
+    def share(self) -> float:
+        return self.elapsed / self.target if self.target else 1.0
 
-def _clock(
+
+def measure(
     name: str,
     target: timedelta,
     started: datetime,
     stopped: datetime | None,
-    issue: IssueState,
+    clock: WorkClock,
+    pauses: list[Interval],
     now: datetime,
 ) -> Clock:
+    """One clock: elapsed working time since `started` (until `stopped` or now) against `target`."""
     end = stopped or now
-    paused = issue.paused_between(started, end)
-    elapsed = max(end - started - paused, timedelta(0))
-    due = started + target + issue.paused_between(started, max(end, started + target + paused))
+    elapsed = clock.elapsed(started, end, pauses)
+    due = clock.add(started, target, pauses, open_pause_until=now)
     remaining = target - elapsed
+    paused_now = any(p_end is None for _, p_end in pauses)
     state: ClockState
     if stopped is not None:
         state = "met" if elapsed <= target else "breached"
-    elif remaining < timedelta(0):
+    elif elapsed > target or (elapsed == target and due <= now):
         state = "breached"
-    elif issue.paused_since is not None:
+    elif paused_now:
         state = "paused"
     elif elapsed >= target * AT_RISK_SHARE:
         state = "at risk"
     else:
         state = "running"
-    return Clock(name, target, started, due, state, elapsed, remaining, stopped)
+    return Clock(name, target, started, due, state, elapsed, remaining, clock.label, stopped)
+
+
+def pauses_of(issue: IssueState) -> list[Interval]:
+    return [(p.start, p.end) for p in issue.pauses]
 
 
 def clocks(matrix: Matrix, issue: IssueState, now: datetime) -> list[Clock]:
@@ -86,35 +118,58 @@ def clocks(matrix: Matrix, issue: IssueState, now: datetime) -> list[Clock]:
     if issue.severity not in matrix.severities:
         return []
     targets = targets_for(matrix, issue.severity, issue.customer, issue.partner)
+    if targets.calendar != ALWAYS and targets.calendar not in matrix.calendars:
+        return []
+    clock = work_clock(matrix, targets.calendar)
+    pauses = pauses_of(issue)
     done = issue.resolved_at or issue.closed_at
     out = [
-        _clock(
+        measure(
             "first response",
             targets.first_response,
             issue.opened_at,
             issue.first_acknowledged_at,
-            issue,
+            clock,
+            pauses,
             now,
         ),
-        _clock("resolution", targets.resolution, issue.opened_at, done, issue, now),
+        measure("resolution", targets.resolution, issue.opened_at, done, clock, pauses, now),
     ]
     if issue.is_active:
         since = max(
             t for t in (issue.last_update_at, issue.first_acknowledged_at, issue.opened_at) if t
         )
-        out.insert(1, _clock("next update", targets.update_every, since, None, issue, now))
-        try:
-            tier = matrix.tier(issue.tier)
-        except KeyError:
-            return out
-        acked = (
-            issue.acknowledged_at
-            if issue.acknowledged_at and issue.acknowledged_at >= issue.tier_since
-            else None
-        )
-        out.append(
-            _clock(
-                f"tier {tier.id} response", tier.response_time, issue.tier_since, acked, issue, now
-            )
-        )
+        out.insert(1, measure("next update", targets.update_every, since, None, clock, pauses, now))
+        tier_clock = tier_response(matrix, issue, now)
+        if tier_clock is not None:
+            out.append(tier_clock)
     return out
+
+
+def tier_response(matrix: Matrix, issue: IssueState, now: datetime) -> Clock | None:
+    """The current tier's response clock: from entering the tier until acknowledged there."""
+    try:
+        tier = matrix.tier(issue.tier)
+    except KeyError:
+        return None
+    targets = targets_for(matrix, issue.severity, issue.customer, issue.partner)
+    acked = (
+        issue.acknowledged_at
+        if issue.acknowledged_at and issue.acknowledged_at >= issue.tier_since
+        else None
+    )
+    return measure(
+        f"tier {tier.id} response",
+        tier.response_time,
+        issue.tier_since,
+        acked,
+        work_clock(matrix, targets.calendar),
+        pauses_of(issue),
+        now,
+    )
+
+
+def due_after(matrix: Matrix, calendar: str, start: datetime, amount: timedelta) -> datetime:
+    """When `amount` of working time has passed from `start` on the given calendar."""
+    due = work_clock(matrix, calendar).add(start, amount)
+    return due if due < FOREVER else start + amount

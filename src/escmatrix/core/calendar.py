@@ -1,0 +1,128 @@
+"""Business-time arithmetic: working intervals of a calendar, less pauses, added and measured.
+
+A `WorkClock` is either 24x7 (every instant counts) or a `Calendar` (working days and hours in
+its timezone, less public holidays from the maintained `holidays` package and closure dates).
+Pauses (waiting on a customer or partner) never count. All instants are aware datetimes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
+from zoneinfo import ZoneInfo
+
+from escmatrix.core.matrix import WEEKDAYS, Calendar
+from escmatrix.errors import InvalidInput, Problem
+
+Interval = tuple[datetime, datetime | None]  # end None: still open
+FOREVER = datetime(9999, 1, 1, tzinfo=UTC)
+MAX_DAYS = 3 * 366  # a calendar that never opens would otherwise loop forever
+
+
+@cache
+def _holidays(code: str, year: int) -> frozenset[date]:
+    import holidays
+
+    country, _, subdiv = code.partition("-")
+    try:
+        found = holidays.country_holidays(country, subdiv=subdiv or None, years=year)
+    except NotImplementedError:
+        raise InvalidInput(
+            [
+                Problem(
+                    f"the holidays package does not know the country or subdivision {code!r}",
+                    hint="use an ISO 3166 code it supports, e.g. DE, DE-BE, GB, US-CA, IN",
+                    rule="unknown-holidays",
+                )
+            ]
+        ) from None
+    return frozenset(found.keys())
+
+
+class WorkClock:
+    """Counts working time: 24x7 when `calendar` is None."""
+
+    def __init__(self, calendar: Calendar | None) -> None:
+        self.calendar = calendar
+
+    @property
+    def label(self) -> str:
+        return "24x7" if self.calendar is None else f"business hours ({self.calendar.id})"
+
+    def is_working_day(self, day: date) -> bool:
+        cal = self.calendar
+        if cal is None:
+            return True
+        if WEEKDAYS[day.weekday()] not in cal.days or day in cal.closures:
+            return False
+        return not (cal.holidays and day in _holidays(cal.holidays, day.year))
+
+    def open_intervals(self, start: datetime) -> Iterator[tuple[datetime, datetime]]:
+        """Working intervals from `start` on, in order, as UTC instants."""
+        cal = self.calendar
+        if cal is None:
+            yield start, FOREVER
+            return
+        zone = ZoneInfo(cal.timezone)
+        opens, closes = cal.opening
+        day = start.astimezone(zone).date()
+        for _ in range(MAX_DAYS):
+            if self.is_working_day(day):
+                lo = datetime.combine(day, opens, zone).astimezone(UTC)
+                closing_day, closing = (
+                    (day, closes) if closes else (day + timedelta(days=1), time(0))
+                )
+                hi = datetime.combine(closing_day, closing, zone).astimezone(UTC)
+                if hi > start:
+                    yield max(lo, start), hi
+            day += timedelta(days=1)
+
+    def _working(
+        self, start: datetime, pauses: Sequence[Interval], until: datetime
+    ) -> Iterator[tuple[datetime, datetime]]:
+        """Working intervals from `start`, with pauses cut out; open pauses last until `until`."""
+        cuts = sorted((p_start, p_end or until) for p_start, p_end in pauses)
+        for lo, hi in self.open_intervals(start):
+            cursor = lo
+            for p_lo, p_hi in cuts:
+                if p_hi <= cursor or p_lo >= hi:
+                    continue
+                if p_lo > cursor:
+                    yield cursor, p_lo
+                cursor = max(cursor, p_hi)
+                if cursor >= hi:
+                    break
+            if cursor < hi:
+                yield cursor, hi
+
+    def elapsed(self, start: datetime, end: datetime, pauses: Sequence[Interval] = ()) -> timedelta:
+        """Working time in [start, end]."""
+        total = timedelta(0)
+        if end <= start:
+            return total
+        for lo, hi in self._working(start, pauses, end):
+            if lo >= end:
+                break
+            total += min(hi, end) - lo
+        return total
+
+    def add(
+        self,
+        start: datetime,
+        amount: timedelta,
+        pauses: Sequence[Interval] = (),
+        open_pause_until: datetime | None = None,
+    ) -> datetime:
+        """The instant when `amount` of working time has passed since `start`.
+
+        A pause still open is assumed to end at `open_pause_until` (usually now): the due time
+        is then a projection that moves while the pause lasts.
+        """
+        left = amount
+        for lo, hi in self._working(start, pauses, open_pause_until or start):
+            span = hi - lo
+            if span >= left:
+                return lo + left
+            left -= span
+        return FOREVER

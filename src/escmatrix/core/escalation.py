@@ -1,0 +1,174 @@
+"""Escalation driven by the clock: what a sweep would do to each open issue at a given time.
+
+The sweep moves an issue up one tier when a trigger of its current tier fires (the tier's
+response time passed without acknowledgement, no status update within the cadence, or a share
+of the resolution target elapsed), skipping tiers whose holder is out of office, and raises an
+alert once per clock crossing (at risk, breached, update due). Planning is pure and idempotent:
+after its events are recorded, the same plan at the same time is empty.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from escmatrix.core import events as ev
+from escmatrix.core.events import Stamp
+from escmatrix.core.issue import IssueState
+from escmatrix.core.matrix import Matrix, Tier
+from escmatrix.core.sla import Clock, clocks, tier_response
+from escmatrix.core.types import format_duration
+
+AUTOMATION = "automation"
+
+
+@dataclass(frozen=True)
+class TierChoice:
+    tier: Tier
+    engaged: str
+    skipped: list[str]
+
+
+def next_available_tier(
+    matrix: Matrix, issue: IssueState, start_index: int, at: datetime
+) -> TierChoice | None:
+    """The first tier from `start_index` up whose holder is not out of office.
+
+    A tier nobody can hold is skipped with a note; if every tier above is unheld, the top one is
+    taken anyway so the issue still goes somewhere.
+    """
+    skipped: list[str] = []
+    candidates = matrix.tiers[start_index:]
+    for tier in candidates:
+        holder = matrix.holder(tier, issue.owner)
+        person = matrix.people.get(holder)
+        if person is not None and person.is_away(at):
+            skipped.append(f"{tier.id} skipped: {holder} is out of office")
+            continue
+        return TierChoice(tier, holder, skipped)
+    if not candidates:
+        return None
+    top = candidates[-1]
+    return TierChoice(
+        top,
+        matrix.holder(top, issue.owner),
+        [*skipped[:-1], f"nobody above can be reached; {top.id} taken anyway"],
+    )
+
+
+def _trigger(
+    matrix: Matrix, issue: IssueState, now: datetime, by_name: dict[str, Clock]
+) -> str | None:
+    """Why the current tier should hand the issue up now, or None."""
+    try:
+        tier = matrix.tier(issue.tier)
+    except KeyError:
+        return None
+    rules = tier.auto_escalate
+    if now <= issue.tier_since:
+        return None  # just arrived at this tier: nothing can have passed yet
+    if rules.no_acknowledgement:
+        clock = tier_response(matrix, issue, now)
+        if clock is not None and clock.stopped_at is None and clock.elapsed >= clock.target:
+            return (
+                f"tier {tier.id} response time {format_duration(clock.target)} passed without "
+                f"acknowledgement ({format_duration(clock.elapsed)} elapsed, {clock.hours})"
+            )
+    if rules.no_update:
+        clock = by_name.get("next update")
+        if clock is not None and clock.elapsed >= clock.target and clock.due > issue.tier_since:
+            return (
+                f"no status update within the {format_duration(clock.target)} cadence "
+                f"(last progress {format_duration(clock.elapsed)} ago, {clock.hours})"
+            )
+    if rules.resolution_percent is not None:
+        clock = by_name.get("resolution")
+        if (
+            clock is not None
+            and clock.stopped_at is None
+            and clock.share * 100 >= rules.resolution_percent
+        ):
+            return (
+                f"{round(clock.share * 100)}% of the {format_duration(clock.target)} resolution "
+                f"target has elapsed (tier {tier.id} hands up at {rules.resolution_percent}%)"
+            )
+    return None
+
+
+def _alerts(issue: IssueState, items: list[Clock]) -> list[tuple[str, Clock]]:
+    out: list[tuple[str, Clock]] = []
+    for clock in items:
+        if clock.name.startswith("tier "):
+            continue  # tier clocks escalate rather than alert
+        if clock.state == "breached" and clock.stopped_at is None:
+            kind = "breached"
+        elif clock.state == "at risk":
+            kind = "update-due" if clock.name == "next update" else "at-risk"
+        else:
+            continue
+        if (kind, clock.name, clock.due) not in issue.alerts:
+            out.append((kind, clock))
+    return out
+
+
+@dataclass
+class IssuePlan:
+    """What the sweep does to one issue, with the reasons in words."""
+
+    issue: IssueState
+    events: list[ev.EventBase] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not self.events
+
+
+def plan_issue(matrix: Matrix, issue: IssueState, now: datetime, matrix_commit: str) -> IssuePlan:
+    plan = IssuePlan(issue)
+    if not issue.is_active or issue.status == "paused":
+        return plan
+    items = clocks(matrix, issue, now)
+    by_name = {c.name: c for c in items}
+    stamp: Stamp = {"at": now, "actor": AUTOMATION, "matrix": matrix_commit}
+    reason = _trigger(matrix, issue, now, by_name)
+    if reason is not None:
+        index = matrix.tier_index(issue.tier)
+        choice = next_available_tier(matrix, issue, index + 1, now)
+        if choice is None:
+            plan.lines.append(f"cannot escalate past the top tier ({issue.tier}): {reason}")
+        else:
+            full = reason + "".join(f"; {note}" for note in choice.skipped)
+            plan.events.append(
+                ev.Escalated(
+                    **stamp,
+                    tier=choice.tier.id,
+                    previous=issue.tier,
+                    engaged=choice.engaged,
+                    reason=full,
+                    automatic=True,
+                )
+            )
+            plan.lines.append(
+                f"escalate {issue.tier} → {choice.tier.id} ({choice.engaged}): {full}"
+            )
+    for kind, clock in _alerts(issue, items):
+        plan.events.append(ev.Alerted(**stamp, alert=kind, clock=clock.name, due=clock.due))
+        verb = {"breached": "breached", "at-risk": "at risk", "update-due": "update due"}[kind]
+        plan.lines.append(
+            f"{verb}: {clock.name} due {clock.due:%Y-%m-%d %H:%M} UTC "
+            f"({format_duration(clock.elapsed)} of {format_duration(clock.target)})"
+        )
+    return plan
+
+
+def plan_sweep(
+    matrix: Matrix, issues: list[IssueState], now: datetime, matrix_commit: str
+) -> list[IssuePlan]:
+    """Plans for every active issue that needs something, most severe first."""
+    order = {sev: i for i, sev in enumerate(matrix.severities)}
+    plans = [plan_issue(matrix, s, now, matrix_commit) for s in issues]
+    chosen = [p for p in plans if p.events or p.lines]
+    return sorted(
+        chosen, key=lambda p: (order.get(p.issue.severity, 99), p.issue.opened_at, p.issue.id)
+    )
