@@ -22,12 +22,14 @@ from escmatrix.core.routing import IssueFacts, RouteDecision, route
 from escmatrix.errors import Refused
 from escmatrix.store.git import TRAILER_ACTION, TRAILER_ACTOR, TRAILER_ISSUE, Identity
 from escmatrix.store.issues import IssueStore
+from escmatrix.store.journal import Entry, Journal
 from escmatrix.store.lock import exclusive
 from escmatrix.store.matrix_loader import load_matrix
 from escmatrix.store.repository import find_root
 
 if TYPE_CHECKING:
     from escmatrix.store.git import GitRepo, LogEntry
+    from escmatrix.store.sync import SyncResult
 
 Decide = Callable[[responder.Context, IssueState], EventBase]
 
@@ -44,6 +46,8 @@ class Recorded:
 
 
 class Workspace:
+    notify_mode: str | None = None  # set by the CLI: "send", "off" or "dry-run"; None: the env's
+
     def __init__(self, root: Path, clock: Clock) -> None:
         self.root, self.clock = root, clock
         self.store = IssueStore(root)
@@ -75,7 +79,7 @@ class Workspace:
         return person.id, identity
 
     def _context(self, actor: str) -> responder.Context:
-        return responder.Context(self.matrix, actor, self.clock.now(), self.git.head())
+        return responder.Context(self.matrix, actor, self.clock.now(), self.git.matrix_commit())
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -98,6 +102,67 @@ class Workspace:
 
     # -- writing ----------------------------------------------------------------------------
 
+    @property
+    def lock_path(self) -> Path:
+        return self.git.git_dir / "escmatrix" / "lock"
+
+    def doctor(self) -> list[str]:
+        """Finish or clean up what interrupted commands left; returns what was done, in words."""
+        done: list[str] = []
+        with exclusive(self.lock_path):
+            journal = Journal(self.git.git_dir)
+            for path in journal.pending():
+                entry = journal.read(path)
+                if entry is None:
+                    done.append(f"removed an unreadable journal entry {path.name}")
+                    journal.end(path)
+                    continue
+                done.extend(self._recover(entry))
+                journal.end(path)
+            for tmp in self.store.temp_files():
+                tmp.unlink(missing_ok=True)
+                done.append(f"removed the temp file {tmp.relative_to(self.root)}")
+                if tmp.parent.is_dir() and not any(tmp.parent.iterdir()):
+                    tmp.parent.rmdir()
+            stale = self.git.stale_index_lock()
+            if stale:
+                done.append(stale)
+        return done
+
+    def _recover(self, entry: Entry) -> list[str]:
+        """Commit the events of an interrupted command that made it to disk, as its actor."""
+        present = [self.root / f for f in entry.files if (self.root / f).is_file()]
+        if not present:
+            return [f"{entry.action} {entry.issue}: nothing had been written; nothing to recover"]
+        pending = self.git.uncommitted(present)
+        if not pending:
+            return [f"{entry.action} {entry.issue}: had already been committed"]
+        for path in pending:
+            self.store.read_event(self.store.event_file(path))  # refuse to commit a broken file
+        commit = self.git.commit_files(
+            pending,
+            entry.subject,
+            "Recovered by escmatrix doctor after the command was interrupted.",
+            {TRAILER_ISSUE: entry.issue, TRAILER_ACTION: entry.action, TRAILER_ACTOR: entry.actor},
+            Identity(entry.name, entry.email),
+        )
+        return [
+            f"{entry.action} {entry.issue}: committed {len(pending)} orphaned event file(s) as "
+            f"{entry.email} ({commit[:10]})"
+        ]
+
+    def sync(self, remote: str | None) -> SyncResult:
+        """Fetch, rebase and push, under our lock so no local command interleaves."""
+        from escmatrix.store.sync import sync
+
+        with exclusive(self.lock_path):
+            if Journal(self.git.git_dir).pending():
+                raise Refused(
+                    "an interrupted command left uncommitted events",
+                    hint="run `escmatrix doctor` first, then sync",
+                )
+            return sync(self.git, remote)
+
     def automation_identity(self) -> Identity:
         """Who the sweep commits as: the matrix's automation identity, else git's."""
         bot = self.matrix.governance.automation
@@ -107,7 +172,9 @@ class Workspace:
         """Plan clock-driven escalations and alerts at the clock's time; with `apply`, record them
         (one commit per issue, re-planned under the lock so parallel sweeps never double up)."""
         now = self.clock.now()
-        plans = plan_sweep(self.matrix, self.issues(), now, self.git.head() if apply else "")
+        plans = plan_sweep(
+            self.matrix, self.issues(), now, self.git.matrix_commit() if apply else ""
+        )
         if not apply:
             return plans, []
         identity = self.automation_identity()
@@ -119,7 +186,7 @@ class Workspace:
 
             def decide(issue_id: str = issue_id) -> list[EventBase]:
                 state = fold(issue_id, self.store.events(issue_id))
-                return plan_issue(self.matrix, state, now, self.git.head()).events
+                return plan_issue(self.matrix, state, now, self.git.matrix_commit()).events
 
             subject = f"sweep {issue_id}: " + "; ".join(plan.lines)
             done = self._record(
@@ -139,23 +206,45 @@ class Workspace:
         subject: Callable[[], str],
     ) -> Recorded | None:
         """Decide under the lock, append the events and commit them once; None if nothing to record."""
-        with exclusive(self.git.git_dir / "escmatrix" / "lock"):
+        with exclusive(self.lock_path):
+            journal = Journal(self.git.git_dir)
+            if journal.pending():
+                raise Refused(
+                    "an earlier escmatrix command was interrupted between writing its events and "
+                    "committing them",
+                    hint="run `escmatrix doctor` to finish that commit, then run this command again",
+                )
             new_events = decide()
             if not new_events:
                 return None
-            files = self.store.append(issue_id, new_events)
+            paths = self.store.next_paths(issue_id, new_events)
+            message = subject()
+            entry = journal.begin(
+                Entry(
+                    issue_id,
+                    action,
+                    actor,
+                    identity.name,
+                    identity.email,
+                    message,
+                    [str(p.relative_to(self.root)) for p in paths],
+                )
+            )
             try:
+                files = self.store.write(paths, new_events)
                 commit = self.git.commit_files(
                     files,
-                    subject(),
+                    message,
                     "",
                     {TRAILER_ISSUE: issue_id, TRAILER_ACTION: action, TRAILER_ACTOR: actor},
                     identity,
                     self.clock.now() if self.clock.is_fixed else None,
                 )
             except BaseException:
-                self.store.discard(files)
+                self.store.discard(paths)
+                journal.end(entry)
                 raise
+            journal.end(entry)
         state = self.store.load(issue_id)
         return Recorded(state, files, commit, action)
 

@@ -83,6 +83,7 @@ class IssueState:
     reopened: int = 0
     tier_path: list[str] = field(default_factory=list)
     pauses: list[Pause] = field(default_factory=list)
+    dormant: list[tuple[datetime, datetime]] = field(default_factory=list)
     overrides: list[Override] = field(default_factory=list)
     timeline: list[TimelineEntry] = field(default_factory=list)
     alerts: set[tuple[str, str, datetime]] = field(default_factory=set)
@@ -103,15 +104,9 @@ class IssueState:
         """An override not yet reconciled."""
         return any(o.reconciled_at is None for o in self.overrides)
 
-    def paused_between(self, start: datetime, end: datetime) -> timedelta:
-        """Total paused time inside [start, end]."""
-        total = timedelta(0)
-        for pause in self.pauses:
-            p_end = pause.end or end
-            lo, hi = max(pause.start, start), min(p_end, end)
-            if hi > lo:
-                total += hi - lo
-        return total
+    def stopped_intervals(self) -> list[tuple[datetime, datetime | None]]:
+        """When no clock runs: pauses (end None while still paused) and resolved-then-reopened spans."""
+        return [(p.start, p.end) for p in self.pauses] + [(lo, hi) for lo, hi in self.dormant]
 
 
 class FoldError(ValueError):
@@ -252,6 +247,10 @@ def _apply(state: IssueState, event: ev.EventBase) -> None:
             _note(state, event, f"resolved: {event.summary}")
         case ev.Reopened():
             _end_pause(state, at)
+            resolved = state.resolved_at or state.closed_at
+            if resolved is not None and resolved < at:
+                state.dormant.append((resolved, at))  # no clock runs while it was resolved
+            state.tier_since = at  # the tier must respond afresh
             state.status, state.reopened = "open", state.reopened + 1
             state.resolved_at = state.closed_at = None
             state.acknowledged_at = state.acknowledged_by = None

@@ -140,12 +140,25 @@ def _check_rule(rule: Rule, facts: IssueFacts, severity: str, matrix: Matrix) ->
                 f"tags {', '.join(facts.tags) or 'none'}, rule wants {' or '.join(when.tags)}"
             )
     if when.strategic is not None:
-        account = matrix.customers.get(facts.customer or "")
-        strategic = bool(account and account.strategic)
-        if strategic == when.strategic:
-            reasons.append("customer is strategic" if strategic else "customer is not strategic")
+        accounts = [
+            (kind, account)
+            for kind, account in (
+                ("customer", matrix.customers.get(facts.customer or "")),
+                ("partner", matrix.partners.get(facts.partner or "")),
+            )
+            if account is not None
+        ]
+        strategic = [f"{kind} {a.id}" for kind, a in accounts if a.strategic]
+        if bool(strategic) == when.strategic:
+            reasons.append(
+                f"{' and '.join(strategic)} strategic" if strategic else "no strategic account"
+            )
         else:
-            failed.append("customer is " + ("" if strategic else "not ") + "strategic")
+            failed.append(
+                f"{' and '.join(strategic)} strategic"
+                if strategic
+                else "no strategic customer or partner"
+            )
     if failed:
         return RuleCheck(rule.id, False, "; ".join(failed))
     return RuleCheck(rule.id, True, "; ".join(reasons))

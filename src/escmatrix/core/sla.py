@@ -110,7 +110,7 @@ def measure(
 
 
 def pauses_of(issue: IssueState) -> list[Interval]:
-    return [(p.start, p.end) for p in issue.pauses]
+    return issue.stopped_intervals()
 
 
 def clocks(matrix: Matrix, issue: IssueState, now: datetime) -> list[Clock]:

@@ -68,8 +68,13 @@ class GitRepo:
                 f"{root} is not inside a git repository",
                 hint="run `git init` there, or `escmatrix init DIR` to lay out a new one",
             ) from None
-        self.git: Any = self._repo.git
+        self.git: Any = self._repo.git  # runs in the top level of the work tree
         self.git_dir = Path(self._repo.git_dir)
+        self.top = Path(self._repo.working_tree_dir or root)
+
+    def rel(self, path: Path) -> str:
+        """A path as git names it: relative to the top of the work tree, with forward slashes."""
+        return path.resolve().relative_to(self.top.resolve()).as_posix()
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -96,6 +101,41 @@ class GitRepo:
                 name = None
         return Identity(name, email.strip())
 
+    def matrix_commit(self) -> str:
+        """The last commit that changed matrix/ (what decisions are made under), cached by tree id.
+
+        Unlike HEAD, this survives a rebase of the event commits made on top of it.
+        """
+        import json
+
+        import git
+
+        try:
+            tree = self._repo.head.commit.tree
+        except ValueError:
+            return ""
+        rel = self.rel(self.root / "matrix")
+        try:
+            tree_id = str(tree[rel].hexsha)
+        except KeyError:
+            return ""
+        cache = self.git_dir / "escmatrix" / "matrix-commit.json"
+        try:
+            known = json.loads(cache.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            known = {}
+        if isinstance(known, dict) and isinstance(known.get(tree_id), str):
+            return str(known[tree_id])
+        try:
+            commit = str(self.git.rev_list("-1", "HEAD", "--", rel)).strip()
+        except git.GitCommandError:
+            return ""
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({tree_id: commit}), encoding="utf-8")
+        os.replace(tmp, cache)
+        return commit
+
     def head(self) -> str:
         """HEAD's commit id, or '' in a repository with no commits yet."""
         try:
@@ -115,7 +155,7 @@ class GitRepo:
             + ",valueonly,separator=%x2c)%x1e"
         )
         try:
-            out = self.git.log("--reverse", f"--format={fmt}", "--", path)
+            out = self.git.log("--reverse", f"--format={fmt}", "--", self.rel(self.root / path))
         except git.GitCommandError as exc:
             if "does not have any commits" in _sentence(exc):
                 return []
@@ -140,6 +180,30 @@ class GitRepo:
         return entries
 
     # -- writing ---------------------------------------------------------------------------
+
+    def uncommitted(self, paths: list[Path]) -> list[Path]:
+        """Those of `paths` that are untracked or staged but not committed."""
+        out = self.git.status(
+            "--porcelain", "--untracked-files=all", "--", *[self.rel(p) for p in paths]
+        )
+        dirty = {
+            line[3:].strip().strip('"')
+            for line in out.splitlines()
+            if line[:2] in ("??", "A ", "AM")
+        }
+        return [p for p in paths if self.rel(p) in dirty]
+
+    def stale_index_lock(self, older_than: float = 5.0) -> str | None:
+        """Remove git's index.lock if a killed process left it (older than a few seconds)."""
+        lock = self.git_dir / "index.lock"
+        try:
+            age = time.time() - lock.stat().st_mtime
+        except OSError:
+            return None
+        if age < older_than:
+            return f"git's index.lock is fresh ({age:.0f} s old): another git command may be running; left alone"
+        lock.unlink(missing_ok=True)
+        return f"removed a stale git index.lock ({age:.0f} s old)"
 
     def _wait_for_index_lock(self) -> None:
         lock = self.git_dir / "index.lock"
@@ -166,14 +230,15 @@ class GitRepo:
         """Stage exactly `paths` and make one commit; on failure unstage them and raise."""
         import git
 
-        rel = [str(p.relative_to(self.root)) for p in paths]
+        rel = [self.rel(p) for p in paths]
         self._wait_for_index_lock()
         try:
             staged = self.git.diff("--cached", "--name-only")
         except git.GitCommandError:
             staged = ""  # no HEAD yet: nothing to compare against
-        if staged.strip():
-            names = ", ".join(staged.split()[:5])
+        others = [name for name in staged.splitlines() if name and name not in rel]
+        if others:
+            names = ", ".join(others[:5])
             raise Refused(
                 f"other changes are staged in git ({names}); escmatrix commits only its own files",
                 hint="commit or unstage them first (`git restore --staged PATH`)",

@@ -84,6 +84,12 @@ class IssueStore:
                 files.append(EventFile(path, int(match[1]), match[2], match[3]))
         return sorted(files, key=lambda f: f.sort_key)
 
+    def event_file(self, path: Path) -> EventFile:
+        match = EVENT_NAME.match(path.name)
+        if not match:
+            raise InvalidInput([Problem("not an event file name", Location(self.display(path)))])
+        return EventFile(path, int(match[1]), match[2], match[3])
+
     def stray_files(self, issue_id: str) -> list[Path]:
         """Files in an issue folder that are not event files (temp files, hand-made files)."""
         return [p for p in (self.folder / issue_id).iterdir() if not EVENT_NAME.match(p.name)]
@@ -125,23 +131,37 @@ class IssueStore:
         for issue_id in self.issue_ids():
             yield self.load(issue_id)
 
-    def append(self, issue_id: str, events: list[EventBase]) -> list[Path]:
-        """Write each event as a new file with the next Lamport seq; returns the paths written."""
+    def next_paths(self, issue_id: str, events: list[EventBase]) -> list[Path]:
+        """Where each new event goes: the next Lamport seqs after what the folder holds."""
         folder = self.folder / issue_id
         existing = self.event_files(issue_id) if folder.is_dir() else []
         seq = max((f.seq for f in existing), default=0)
+        return [
+            folder / f"{seq + n:06d}-{ids.random_part()}-{getattr(event, 'event', 'event')}.yaml"
+            for n, event in enumerate(events, start=1)
+        ]
+
+    def write(self, paths: list[Path], events: list[EventBase]) -> list[Path]:
+        """Write each event to its path atomically, never replacing a file; all or nothing."""
         written: list[Path] = []
         try:
-            for event in events:
-                seq += 1
-                kind = str(getattr(event, "event", "event"))
-                path = folder / f"{seq:06d}-{ids.random_part()}-{kind}.yaml"
+            for path, event in zip(paths, events, strict=True):
                 write_atomic(path, HEADER + dump_yaml(event_to_data(event)), exclusive=True)
                 written.append(path)
         except BaseException:
             self.discard(written)
             raise
         return written
+
+    def append(self, issue_id: str, events: list[EventBase]) -> list[Path]:
+        """Write each event as a new file with the next Lamport seq; returns the paths written."""
+        return self.write(self.next_paths(issue_id, events), events)
+
+    def temp_files(self) -> list[Path]:
+        """Temp files an interrupted atomic write left in issue folders."""
+        if not self.folder.is_dir():
+            return []
+        return sorted(self.folder.glob("*/.tmp-*"))
 
     def discard(self, paths: list[Path]) -> None:
         """Remove files this command wrote and could not commit (never older events)."""

@@ -1,0 +1,52 @@
+"""A write-ahead journal around write-and-commit, so an interrupted command can be finished.
+
+Before a command writes event files it records what it is about to write and how it will commit
+it (`.git/escmatrix/journal/`, never tracked). After the commit the entry is removed. An entry
+left behind means a command was killed in between; `escmatrix doctor` finishes its commit.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from escmatrix.store.yamlio import write_atomic
+
+
+@dataclass(frozen=True)
+class Entry:
+    issue: str
+    action: str
+    actor: str
+    name: str | None
+    email: str
+    subject: str
+    files: list[str]  # relative to the escmatrix root
+
+
+class Journal:
+    def __init__(self, git_dir: Path) -> None:
+        self.folder = git_dir / "escmatrix" / "journal"
+
+    def pending(self) -> list[Path]:
+        if not self.folder.is_dir():
+            return []
+        return sorted(p for p in self.folder.glob("*.json"))
+
+    def begin(self, entry: Entry) -> Path:
+        path = self.folder / f"{entry.issue}-{secrets.token_hex(4)}.json"
+        write_atomic(path, json.dumps(asdict(entry), indent=1))
+        return path
+
+    def read(self, path: Path) -> Entry | None:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return Entry(**data)
+        except (OSError, ValueError, TypeError):
+            return None
+
+    @staticmethod
+    def end(path: Path) -> None:
+        path.unlink(missing_ok=True)
