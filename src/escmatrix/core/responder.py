@@ -102,6 +102,14 @@ def acknowledge(ctx: Context, state: IssueState, note: str = "") -> ev.Acknowled
     return ev.Acknowledged(**ctx.stamp(), note=note.strip())
 
 
+UPDATE_FLAGS = {
+    "status": "--status",
+    "next_steps": "--next",
+    "owner": "--owner",
+    "dependencies": "--dependencies",
+}
+
+
 def status_update(
     ctx: Context,
     state: IssueState,
@@ -121,7 +129,7 @@ def status_update(
     }
     missing = [part for part in template.required if not given[part]]
     if missing:
-        flags = ", ".join("--" + m.replace("_", "-") for m in missing)
+        flags = ", ".join(UPDATE_FLAGS[m] for m in missing)
         raise UsageError(
             f"the status update is missing {', '.join(missing)}",
             hint=f"the matrix's status template requires {', '.join(template.required)}; add {flags}",

@@ -47,18 +47,18 @@ def list_(
     ] = None,
     category: Annotated[
         str | None,
-        typer.Option("--category", "-c", autocompletion=complete.categories, show_default=False),
+        typer.Option("--category", "-c", help="Category id.", autocompletion=complete.categories, show_default=False),
     ] = None,
     severity: Annotated[
         str | None,
-        typer.Option("--severity", "-s", autocompletion=complete.severities, show_default=False),
+        typer.Option("--severity", "-s", help="Severity id.", autocompletion=complete.severities, show_default=False),
     ] = None,
     customer: Annotated[
         str | None,
-        typer.Option("--customer", autocompletion=complete.customers, show_default=False),
+        typer.Option("--customer", help="Customer id.", autocompletion=complete.customers, show_default=False),
     ] = None,
     partner: Annotated[
-        str | None, typer.Option("--partner", autocompletion=complete.partners, show_default=False)
+        str | None, typer.Option("--partner", help="Partner id.", autocompletion=complete.partners, show_default=False)
     ] = None,
     fmt: Annotated[
         ListFormat, typer.Option("--format", "-f", help="table, json or csv.")
@@ -149,7 +149,7 @@ def show(
             show_default=False,
         ),
     ],
-    fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="table for people, json for scripts.")] = Format.table,
 ) -> None:
     """Show an issue: facts, owner and tier, every clock with its deadline, and the timeline."""
     from escmatrix.cli import output, present, render
@@ -176,7 +176,7 @@ def log(
             show_default=False,
         ),
     ],
-    fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="table for people, json for scripts.")] = Format.table,
 ) -> None:
     """Show an issue's git history: commit, author, time and action (one `git log` call)."""
     from escmatrix.cli import output, render
