@@ -1,32 +1,147 @@
-"""Whole-repository checks: the matrix, then every issue folder. Returns problems, raises nothing."""
+"""Whole-repository checks: the matrix, its policy lints, playbook references and every issue.
+
+Returns problems, each with a stable rule id, a severity and file:line:column; raises nothing for
+bad input. Deliberately free of GitPython so `escmatrix validate` stays fast.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from escmatrix.core.issue import FoldError, fold
-from escmatrix.core.matrix import Matrix
+from pydantic import ValidationError
+
+from escmatrix.core.lint import Finding, lint, rule_info, schema_rule
+from escmatrix.core.matrix import MATRIX_FILES, OPTIONAL_FILES, Matrix, Model
 from escmatrix.errors import InvalidInput, Location, Problem
-from escmatrix.store.issues import IssueStore
-from escmatrix.store.matrix_loader import load_matrix
+from escmatrix.store.matrix_loader import load_matrix_files, problems_from_validation
+from escmatrix.store.yamlio import key_mark, locate, read_yaml
+
+if TYPE_CHECKING:  # the event models load only when there are issues to check
+    from escmatrix.core.events import EventBase
+    from escmatrix.core.issue import IssueState
+    from escmatrix.store.issues import EventFile, IssueStore
 
 
-def check_repository(root: Path) -> tuple[Matrix | None, list[Problem]]:
+def check_repository(
+    root: Path, *, now: datetime | None = None
+) -> tuple[Matrix | None, list[Problem]]:
+    """The matrix (when it assembles) and every problem in the repository, sorted by place.
+
+    Without `now`, the lints that depend on the date (absences, review) are skipped.
+    """
     problems: list[Problem] = []
     matrix: Matrix | None = None
     try:
-        matrix = load_matrix(root)
+        files, raw, loaded = load_matrix_files(root)
     except InvalidInput as exc:
-        problems.extend(exc.problems)
-    problems.extend(check_issues(root, matrix))
-    return matrix, problems
+        return None, exc.problems
+    problems += _refine_schema_rules(raw, files, loaded)
+    required = [kind for kind in MATRIX_FILES if kind not in OPTIONAL_FILES]
+    if all(kind in files for kind in required) and all(kind in files for kind in raw):
+        matrix = Matrix.assemble(files)
+        for d in matrix.dangling():
+            problems.append(_place(raw, Finding(d.rule, d.kind, d.loc, d.message, d.hint)))
+        if now is not None:
+            findings = lint(matrix, now=now, playbooks=playbook_files(root))
+            problems += [_place(raw, f) for f in findings]
+    problems += check_issues(root, matrix)
+    return matrix, _sorted(problems)
+
+
+def playbook_files(root: Path) -> frozenset[str]:
+    """Every file under playbooks/, as a path relative to that folder."""
+    folder = root / "playbooks"
+    if not folder.is_dir():
+        return frozenset()
+    return frozenset(
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob("*")
+        if p.is_file() and not p.name.startswith(".")
+    )
+
+
+def _refine_schema_rules(
+    raw: dict[str, Any], files: dict[str, Model], problems: list[Problem]
+) -> list[Problem]:
+    """Give schema errors that are a named policy (no backup, nobody may override) that rule id."""
+    failed = [kind for kind in raw if kind not in files]
+    if not failed:
+        return problems
+    refined: dict[str, list[Problem]] = {}
+    for kind in failed:
+        display = f"matrix/{kind}.yaml"
+        model = MATRIX_FILES[kind]
+        try:
+            model.model_validate(raw[kind])
+        except ValidationError as exc:
+            placed = problems_from_validation(exc, raw[kind], display, model)
+            errors = exc.errors(include_url=False)
+            refined[display] = [
+                replace(p, rule=schema_rule(kind, e["loc"], e["type"]))
+                for p, e in zip(placed, errors, strict=True)
+            ]
+    out: list[Problem] = []
+    emitted: set[str] = set()
+    for p in problems:
+        file = p.location.file if p.location else ""
+        if p.rule != "schema" or file not in refined:
+            out.append(p)
+        elif file not in emitted:
+            out += refined[file]
+            emitted.add(file)
+    return out
+
+
+def _place(raw: dict[str, Any], finding: Finding) -> Problem:
+    data = raw.get(finding.kind)
+    mark = key_mark(data, finding.loc) if finding.at_key else locate(data, finding.loc)
+    line, column = mark if mark else (None, None)
+    return Problem(
+        finding.message,
+        Location(f"matrix/{finding.kind}.yaml", line, column),
+        finding.hint,
+        rule=finding.rule,
+        severity=finding.severity,
+    )
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    seen: set[tuple[str, str | None, int | None, int | None, str]] = set()
+    unique = []
+    for p in problems:
+        loc = p.location or Location("")
+        key = (p.rule, loc.file, loc.line, loc.column, p.message)
+        if key not in seen:
+            seen.add(key)
+            unique.append(p)
+    return sorted(
+        unique,
+        key=lambda p: (
+            p.location.file if p.location else "",
+            (p.location.line or 0) if p.location else 0,
+            (p.location.column or 0) if p.location else 0,
+            p.rule,
+        ),
+    )
+
+
+# -- issues -------------------------------------------------------------------------------------
 
 
 def check_issues(root: Path, matrix: Matrix | None) -> list[Problem]:
-    store = IssueStore(root)
+    """Every issue folder: well-formed events, a fold that starts with 'opened', known names."""
     problems: list[Problem] = []
-    if not store.folder.is_dir():
+    folder = root / "issues"
+    if not folder.is_dir() or not any(not p.name.startswith(".") for p in folder.iterdir()):
         return problems
+    from escmatrix.core.issue import FoldError, fold
+    from escmatrix.store.issues import IssueStore
+
+    store = IssueStore(root)
     for entry in sorted(store.folder.iterdir()):
         if entry.name.startswith("."):
             continue
@@ -46,41 +161,87 @@ def check_issues(root: Path, matrix: Matrix | None) -> list[Problem]:
                 Problem(
                     f"unexpected file {stray.name!r} in an issue folder",
                     Location(f"{display}/{stray.name}"),
-                    "a .tmp file is left by an interrupted command and can be deleted; event files are "
-                    "named SEQ-RANDOM-EVENT.yaml",
+                    "a .tmp file is left by an interrupted command and can be deleted; event "
+                    "files are named SEQ-RANDOM-EVENT.yaml",
                     rule="stray-file",
                 )
             )
+        files = store.event_files(entry.name)
         try:
-            events = store.events(entry.name)
+            events = [store.read_event(f) for f in files]
             state = fold(entry.name, events)
         except InvalidInput as exc:
             problems.extend(exc.problems)
             continue
         except FoldError as exc:
-            problems.append(Problem(str(exc), Location(display), rule="fold"))
+            where = Location(store.display(files[0].path), 1, 1) if files else Location(display)
+            problems.append(Problem(str(exc), where, rule="fold"))
             continue
-        if matrix is None:
-            continue
-        files = store.event_files(entry.name)
-        for file, event in zip(files, events, strict=True):
-            where = Location(store.display(file.path), 1, 1)
-            if event.actor not in matrix.people and event.actor != "automation":
-                problems.append(
-                    Problem(
-                        f"unknown actor {event.actor!r}",
-                        where,
-                        "actors are person ids from matrix/people.yaml",
-                        rule="unknown-reference",
-                    )
-                )
-        if state.category not in matrix.categories:
-            problems.append(
-                Problem(
-                    f"unknown category {state.category!r}",
-                    Location(store.display(files[0].path), 1, 1),
-                    f"known categories: {', '.join(matrix.categories)}",
-                    rule="unknown-reference",
-                )
-            )
+        if matrix is not None:
+            problems += _issue_references(store, matrix, state, files, events)
     return problems
+
+
+def _issue_references(
+    store: IssueStore,
+    matrix: Matrix,
+    state: IssueState,
+    files: list[EventFile],
+    events: list[EventBase],
+) -> Iterator[Problem]:
+    """Names the matrix no longer has: an error while the issue is active, else a warning."""
+    rule = "unknown-reference" if state.is_active else "stale-reference"
+    known = {
+        "person": set(matrix.people),
+        "tier": {t.id for t in matrix.tiers},
+        "category": set(matrix.categories),
+        "severity": set(matrix.severities),
+        "customer": set(matrix.customers),
+        "partner": set(matrix.partners),
+    }
+    current = (
+        ("category", "category", state.category),
+        ("severity", "severity", state.severity),
+        ("owner", "person", state.owner),
+        ("tier", "tier", state.tier),
+        ("engaged", "person", state.engaged),
+        ("customer", "customer", state.customer),
+        ("partner", "partner", state.partner),
+    )
+    for key, what, value in current:
+        if value is None or value in known[what]:
+            continue
+        index = max((i for i, e in enumerate(events) if getattr(e, key, None) == value), default=0)
+        yield _event_problem(
+            store,
+            files[index],
+            key,
+            rule,
+            f"issue {state.id}: unknown {what} {value!r}"
+            + ("" if state.is_active else f" (the issue is {state.status})"),
+            f"known {what}s: {', '.join(sorted(known[what])[:12]) or 'none'}",
+        )
+    for file, event in zip(files, events, strict=True):
+        if event.actor not in matrix.people and event.actor != "automation":
+            yield _event_problem(
+                store,
+                file,
+                "actor",
+                rule,
+                f"unknown actor {event.actor!r}",
+                "actors are person ids from matrix/people.yaml",
+            )
+
+
+def _event_problem(
+    store: IssueStore, file: EventFile, key: str, rule: str, message: str, hint: str
+) -> Problem:
+    display = store.display(file.path)
+    try:
+        mark = key_mark(read_yaml(file.path, display), (key,))
+    except InvalidInput:
+        mark = None
+    line, column = mark if mark else (1, 1)
+    return Problem(
+        message, Location(display, line, column), hint, rule=rule, severity=rule_info(rule).severity
+    )

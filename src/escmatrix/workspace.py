@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import datetime
 from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +20,7 @@ from escmatrix.core.events import EventBase
 from escmatrix.core.issue import IssueState, fold
 from escmatrix.core.matrix import Matrix
 from escmatrix.core.routing import IssueFacts, RouteDecision, route
+from escmatrix.core.summary import IssueSummary
 from escmatrix.errors import Refused
 from escmatrix.store.git import TRAILER_ACTION, TRAILER_ACTOR, TRAILER_ISSUE, Identity
 from escmatrix.store.issues import IssueStore
@@ -28,6 +30,8 @@ from escmatrix.store.matrix_loader import load_matrix
 from escmatrix.store.repository import find_root
 
 if TYPE_CHECKING:
+    from escmatrix.core.friction import FrictionNote
+    from escmatrix.store.cache import IssueCache
     from escmatrix.store.git import GitRepo, LogEntry
     from escmatrix.store.sync import SyncResult
 
@@ -48,13 +52,13 @@ class Recorded:
 class Workspace:
     notify_mode: str | None = None  # set by the CLI: "send", "off" or "dry-run"; None: the env's
 
-    def __init__(self, root: Path, clock: Clock) -> None:
-        self.root, self.clock = root, clock
+    def __init__(self, root: Path, clock: Clock, *, use_cache: bool = True) -> None:
+        self.root, self.clock, self.use_cache = root, clock, use_cache
         self.store = IssueStore(root)
 
     @classmethod
-    def locate(cls, repo: str | None, clock: Clock) -> Workspace:
-        return cls(find_root(repo), clock)
+    def locate(cls, repo: str | None, clock: Clock, *, use_cache: bool = True) -> Workspace:
+        return cls(find_root(repo), clock, use_cache=use_cache)
 
     @cached_property
     def matrix(self) -> Matrix:
@@ -89,12 +93,70 @@ class Workspace:
     def issue(self, prefix: str) -> IssueState:
         return self.store.load(self.resolve(prefix))
 
-    def issues(self) -> list[IssueState]:
-        return list(self.store.load_all())
+    def issues(self, wanted: Callable[[IssueSummary], bool] | None = None) -> list[IssueState]:
+        """Folded issues, optionally filtered by their summary; from the cache when it can be trusted."""
+        if self.use_cache:
+            cached = self.cache.states(self.store.load, wanted or (lambda _: True))
+            if cached is not None:
+                return cached
+        states = self.store.load_all()
+        return [s for s in states if wanted is None or wanted(IssueSummary.of(s))]
+
+    def summaries(self) -> list[IssueSummary]:
+        """One summary row per issue: from the cache when it can be trusted, else from the files."""
+        if self.use_cache:
+            cached = self.cache.summaries(self.store.load)
+            if cached is not None:
+                return cached
+        return [IssueSummary.of(s) for s in self.store.load_all()]
+
+    @cached_property
+    def cache(self) -> IssueCache:
+        from escmatrix.store.cache import IssueCache
+
+        return IssueCache(self.root, self.git_dir, self.git_top)
+
+    @cached_property
+    def git_dir(self) -> Path:
+        """The git directory, found without GitPython (the read path stays light)."""
+        return self._git_paths()[0]
+
+    @cached_property
+    def git_top(self) -> Path:
+        return self._git_paths()[1]
+
+    def _git_paths(self) -> tuple[Path, Path]:
+        import subprocess
+
+        done = subprocess.run(
+            ["git", "rev-parse", "--absolute-git-dir", "--show-toplevel"],
+            cwd=self.root,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        lines = done.stdout.split("\n")
+        if done.returncode != 0 or len(lines) < 2:
+            from escmatrix.errors import GitFailure
+
+            raise GitFailure(
+                f"{self.root} is not inside a git repository", hint="run `git init` there"
+            )
+        return Path(lines[0]), Path(lines[1])
 
     def preview(self, facts: IssueFacts) -> RouteDecision:
         """Who would get this issue at the clock's time; writes nothing."""
-        return route(self.matrix, facts, self.clock.now())
+        return self._route(facts, self.clock.now())
+
+    def _route(self, facts: IssueFacts, at: datetime) -> RouteDecision:
+        """Route; when the matching rule draws from a pool, again with the issues' load."""
+        decision = route(self.matrix, facts, at)
+        rule = next((r for r in self.matrix.rules if r.id == decision.rule), None)
+        if rule is None or rule.pool is None:
+            return decision
+        from escmatrix.core.metrics import routing_load
+
+        return route(self.matrix, facts, at, routing_load(self.issues(), at))
 
     def history(self, prefix: str) -> list[LogEntry]:
         issue_id = self.resolve(prefix)
@@ -119,6 +181,9 @@ class Workspace:
                     continue
                 done.extend(self._recover(entry))
                 journal.end(path)
+            for tmp in journal.temp_files():
+                tmp.unlink(missing_ok=True)
+                done.append(f"removed a half-written journal entry {tmp.name}")
             for tmp in self.store.temp_files():
                 tmp.unlink(missing_ok=True)
                 done.append(f"removed the temp file {tmp.relative_to(self.root)}")
@@ -173,7 +238,10 @@ class Workspace:
         (one commit per issue, re-planned under the lock so parallel sweeps never double up)."""
         now = self.clock.now()
         plans = plan_sweep(
-            self.matrix, self.issues(), now, self.git.matrix_commit() if apply else ""
+            self.matrix,
+            self.issues(lambda row: row.is_active),
+            now,
+            self.git.matrix_commit() if apply else "",
         )
         if not apply:
             return plans, []
@@ -253,7 +321,7 @@ class Workspace:
     ) -> tuple[Recorded, RouteDecision]:
         actor, identity = self.actor()
         ctx = self._context(actor)
-        decision = route(self.matrix, facts, ctx.at)
+        decision = self._route(facts, ctx.at)
         event = responder.open_issue(ctx, decision, title, description)
         issue_id = ids.new_issue_id(ctx.at)
         while (self.store.folder / issue_id).exists():
@@ -307,7 +375,7 @@ class Workspace:
             state.partner,
             tuple(state.tags),
         )
-        decision = route(self.matrix, facts, self.clock.now())
+        decision = self._route(facts, self.clock.now())
         recorded = self.act(
             issue_id,
             "route",
@@ -315,3 +383,45 @@ class Workspace:
             lambda st: f"re-route to {decision.owner} at {decision.tier}",
         )
         return recorded, decision
+
+    # -- friction notes and reports ---------------------------------------------------------
+
+    def record_friction(
+        self, text: str, category: str | None, issue: str | None, tier: str | None
+    ) -> tuple[str, FrictionNote, Path, str]:
+        """Write one friction note and commit it once: (id, note, file, commit)."""
+        from escmatrix.core.friction import decide_note
+        from escmatrix.store.friction import FrictionStore
+
+        actor, identity = self.actor()
+        at = self.clock.now()
+        state = self.issue(issue) if issue else None
+        note = decide_note(
+            self.matrix,
+            actor=actor,
+            at=at,
+            matrix_commit=self.git.matrix_commit(),
+            text=text,
+            category=category,
+            tier=tier,
+            issue=state,
+        )
+        store = FrictionStore(self.root)
+        trailers = {TRAILER_ACTION: "friction", TRAILER_ACTOR: actor}
+        if state is not None:
+            trailers = {TRAILER_ISSUE: state.id, **trailers}
+        with exclusive(self.lock_path):
+            path = store.add(note)
+            try:
+                commit = self.git.commit_files(
+                    [path],
+                    f"friction: {note.text}",
+                    "",
+                    trailers,
+                    identity,
+                    at if self.clock.is_fixed else None,
+                )
+            except BaseException:
+                store.discard(path)
+                raise
+        return path.stem, note, path, commit

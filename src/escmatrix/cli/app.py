@@ -61,6 +61,8 @@ class Options:
     repo: str | None
     now: str | None
     tz: str | None
+    notify_mode: str | None = None  # "off" (--no-notify), "dry-run" (--notify-dry-run) or None
+    no_cache: bool = False
 
 
 app = typer.Typer(
@@ -114,21 +116,60 @@ def main_options(
             show_default=False,
         ),
     ] = None,
+    no_notify: Annotated[
+        bool,
+        typer.Option(
+            "--no-notify",
+            help="Send no notifications for this command (also ESCMATRIX_NO_NOTIFY=1).",
+        ),
+    ] = False,
+    notify_dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--notify-dry-run",
+            help="Print the notifications, secrets left out, instead of sending them "
+            "(also ESCMATRIX_NOTIFY=dry-run).",
+        ),
+    ] = False,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            envvar="ESCMATRIX_NO_CACHE",
+            help="Read every issue's files instead of the local cache in .git/escmatrix/ "
+            "(same answers, slower).",
+        ),
+    ] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
 ) -> None:
-    ctx.obj = Options(repo, now, tz)
+    notify = "off" if no_notify else "dry-run" if notify_dry_run else None
+    ctx.obj = Options(repo, now, tz, notify, no_cache)
 
 
 def _register() -> None:
-    from escmatrix.cli.commands import demo, reading, responder, setup, sweep
+    from escmatrix.cli.commands import (
+        demo,
+        integrity,
+        matrix_code,
+        notify,
+        reading,
+        report,
+        responder,
+        setup,
+        sweep,
+    )
 
     setup.register(app)
+    matrix_code.register(app)
     responder.register(app)
     reading.register(app)
     demo.register(app)
     sweep.register(app)
+    integrity.register(app)
+    notify.register(app)
+    report.register(app)
 
 
 _register()

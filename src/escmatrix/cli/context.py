@@ -27,7 +27,13 @@ def workspace(ctx: typer.Context) -> Workspace:
     from escmatrix.workspace import Workspace
 
     options = ctx.find_root().obj
-    return Workspace.locate(options.repo, Clock.from_option(options.now))
+    ws = Workspace.locate(
+        options.repo,
+        Clock.from_option(options.now),
+        use_cache=not getattr(options, "no_cache", False),
+    )
+    ws.notify_mode = getattr(options, "notify_mode", None)
+    return ws
 
 
 def timezone(ctx: typer.Context) -> str:

@@ -60,6 +60,17 @@ def write_json(data: Any) -> None:
     sys.stdout.flush()
 
 
+def write_csv(rows: list[dict[str, Any]], fields: list[str]) -> None:
+    import csv
+
+    writer = csv.DictWriter(
+        sys.stdout, fieldnames=fields, extrasaction="ignore", lineterminator="\n"
+    )
+    writer.writeheader()
+    writer.writerows(rows)
+    sys.stdout.flush()
+
+
 def viewer_timezone(option: str | None = None) -> str:
     """The viewer's timezone: --tz, then ESCMATRIX_TZ, then TZ, else UTC."""
     return option or os.environ.get("ESCMATRIX_TZ") or os.environ.get("TZ") or "UTC"

@@ -9,6 +9,7 @@ from escmatrix.core.issue import IssueState
 from escmatrix.core.matrix import Matrix
 from escmatrix.core.routing import RouteDecision
 from escmatrix.core.sla import Clock, clocks
+from escmatrix.core.summary import IssueSummary
 from escmatrix.core.types import format_duration
 
 
@@ -22,6 +23,41 @@ def clock_data(clock: Clock) -> dict[str, Any]:
         "state": clock.state,
         "elapsed_seconds": int(clock.elapsed.total_seconds()),
         "remaining_seconds": int(clock.remaining.total_seconds()),
+    }
+
+
+CSV_FIELDS = [
+    "id",
+    "short_id",
+    "status",
+    "severity",
+    "category",
+    "owner",
+    "tier",
+    "engaged",
+    "customer",
+    "partner",
+    "opened_at",
+    "flagged",
+    "title",
+]
+
+
+def summary_data(row: IssueSummary) -> dict[str, Any]:
+    """A list row as data: the same keys as `issue_summary` gives for a full state."""
+    return {
+        "id": row.id,
+        "title": row.title,
+        "status": row.status,
+        "category": row.category,
+        "severity": row.severity,
+        "owner": row.owner,
+        "tier": row.tier,
+        "engaged": row.engaged,
+        "customer": row.customer,
+        "partner": row.partner,
+        "opened_at": row.opened_at,
+        "flagged": row.flagged,
     }
 
 

@@ -16,6 +16,7 @@ from escmatrix.core.issue import IssueState
 from escmatrix.core.matrix import Matrix
 from escmatrix.core.routing import RouteDecision
 from escmatrix.core.sla import Clock
+from escmatrix.core.summary import IssueSummary
 from escmatrix.core.types import format_duration
 from escmatrix.store.git import LogEntry
 
@@ -162,22 +163,21 @@ def issue(state: IssueState, matrix: Matrix, items: list[Clock], tz: str) -> Ren
     return Panel(Group(*parts), title=safe(f"{state.id}  {state.title}"), title_align="left")
 
 
-def issue_list(
-    states: list[IssueState], short: dict[str, str], matrix: Matrix | None, tz: str
-) -> Table:
+def issue_list(rows: list[IssueSummary], short: dict[str, str], tz: str) -> Table:
     table = Table(box=box.SIMPLE_HEAD)
     for col in ("id", "status", "sev", "category", "owner", "tier", "opened", "title"):
         table.add_column(col)
-    for s in states:
+    for r in rows:
+        opened = datetime.fromisoformat(r.opened_at.replace("Z", "+00:00"))
         table.add_row(
-            safe(short.get(s.id, s.id), "bold"),
-            Text(s.status, STATUS_STYLE.get(s.status, "")),
-            safe(s.severity),
-            safe(s.category),
-            safe(s.owner),
-            safe(s.tier),
-            when(s.opened_at, tz),
-            safe(s.title) + (Text(" ⚑", "magenta") if s.flagged else Text("")),
+            safe(short.get(r.id, r.id), "bold"),
+            Text(r.status, STATUS_STYLE.get(r.status, "")),
+            safe(r.severity),
+            safe(r.category),
+            safe(r.owner),
+            safe(r.tier),
+            when(opened, tz),
+            safe(r.title) + (Text(" ⚑", "magenta") if r.flagged else Text("")),
         )
     return table
 

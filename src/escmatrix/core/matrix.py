@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from escmatrix.core.types import Duration, Id, Text, Timezone
 
@@ -37,6 +37,9 @@ class Absence(Model):
     note: Text | None = None
 
 
+WORKING_HOURS_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$"
+
+
 class Person(Model):
     id: Id
     name: Text
@@ -46,6 +49,13 @@ class Person(Model):
     roles: list[Id] = []
     channels: dict[Id, Text] = {}
     out_of_office: list[Absence] = []
+    working_hours: Text | None = Field(
+        default=None,
+        pattern=WORKING_HOURS_PATTERN,
+        json_schema_extra={"pattern": WORKING_HOURS_PATTERN},
+        description="local working hours such as '09:00-17:00' (overnight: '22:00-06:00'); "
+        "unset means 09:00-17:00; used to find gaps in a 24x7 tier's coverage",
+    )
 
     def is_away(self, when: datetime) -> bool:
         day = when.date()
@@ -118,6 +128,10 @@ class Tier(Model):
     responsibilities: list[Text] = []
     escalate_when: list[Text] = []
     auto_escalate: AutoEscalate = AutoEscalate()
+    coverage: Literal["business", "24x7"] = Field(
+        default="business",
+        description="24x7: someone who can hold this tier must be working at every hour",
+    )
 
 
 class LadderFile(Model):
@@ -180,12 +194,44 @@ class Match(Model):
         )
 
 
+PoolStrategy = Literal["round-robin", "least-loaded", "best-track-record"]
+
+
 class Rule(Model):
     id: Id
     description: Text = ""
     when: Match = Match()
     owner: Id = "primary"
     tier: Id | None = None
+    pool: Id | list[Id] | None = Field(
+        default=None,
+        description="instead of owner: pick from a team (its members, then its lead) or a list "
+        "of people, by strategy",
+    )
+    strategy: PoolStrategy = Field(
+        default="least-loaded",
+        description="round-robin (take turns), least-loaded (fewest open issues owned) or "
+        "best-track-record (lowest median time to resolution on the category within window, "
+        "among people with at least min_sample resolved; else least-loaded)",
+    )
+    window: Duration = Field(
+        default_factory=lambda: timedelta(days=90),
+        description="best-track-record: how far back resolved issues count",
+    )
+    min_sample: int = Field(
+        default=3, ge=1, description="best-track-record: resolved issues a person needs to count"
+    )
+
+    def pool_people(self, teams: dict[str, Team]) -> list[str]:
+        """The pool's people in order (a team: members, then lead), without repeats."""
+        if self.pool is None:
+            return []
+        if isinstance(self.pool, str):
+            team = teams.get(self.pool)
+            found = [*team.members, team.lead] if team else []
+        else:
+            found = list(self.pool)
+        return list(dict.fromkeys(found))
 
 
 class RoutingFile(Model):
@@ -268,11 +314,101 @@ class AccountsFile(Model):
 # -- communication ------------------------------------------------------------------------------
 
 
+ENV_NAME = r"^[A-Z][A-Z0-9_]*$"
+PAGERDUTY_EVENTS_URL = "https://events.pagerduty.com/v2/enqueue"
+
+# The fields each kind of channel needs, and the ones it may also have; anything else is refused
+# so a field given to the wrong kind (an SMTP host on a Slack channel) is a finding, not a no-op.
+CHANNEL_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "slack": (("url_env",), ()),
+    "webhook": ((), ("url", "url_env", "secret_env")),
+    "pagerduty": (("secret_env",), ("url",)),
+    "email": (
+        ("smtp_host", "sender"),
+        ("smtp_port", "starttls", "username_env", "secret_env"),
+    ),
+    "dashboard": ((), ()),
+}
+_FIELD_MEANING = {
+    "url_env": "the environment variable that holds the webhook URL (a secret: never in the repo)",
+    "secret_env": "the environment variable that holds the PagerDuty routing key",
+    "smtp_host": "the SMTP server to send through",
+    "sender": "the From address",
+}
+
+
 class Channel(Model):
+    """Where notices go. Secrets are never written here: only the names of the environment
+    variables that hold them (`*_env`), read when a message is sent."""
+
     id: Id
     kind: ChannelKind
-    target: Text
-    secret_env: Text | None = Field(default=None, pattern=r"^[A-Z][A-Z0-9_]*$")
+    target: Text  # who is told: a display name, or the recipients of an email (comma-separated)
+    url: Text | None = Field(default=None, pattern=r"^https?://\S+$")
+    url_env: Text | None = Field(default=None, pattern=ENV_NAME)
+    secret_env: Text | None = Field(default=None, pattern=ENV_NAME)
+    username_env: Text | None = Field(default=None, pattern=ENV_NAME)
+    smtp_host: Text | None = None
+    smtp_port: int | None = Field(default=None, ge=1, le=65535)
+    starttls: bool | None = None
+    sender: Text | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+$")
+
+    @model_validator(mode="after")
+    def _fields_fit_kind(self) -> Channel:
+        needed, optional = CHANNEL_FIELDS[self.kind]
+        given = [name for name in _TRANSPORT_FIELDS if getattr(self, name) is not None]
+        for name in given:
+            if name not in needed and name not in optional:
+                what = "nothing is sent to a dashboard" if self.kind == "dashboard" else ""
+                uses = ", ".join((*needed, *optional)) or "no transport fields"
+                raise ValueError(
+                    f"{name} does not apply to a {self.kind} channel"
+                    + (f" ({what})" if what else f"; a {self.kind} channel uses {uses}")
+                )
+        for name in needed:
+            if getattr(self, name) is None:
+                raise ValueError(f"a {self.kind} channel needs {name}: {_FIELD_MEANING[name]}")
+        if self.kind == "webhook" and (self.url is None) == (self.url_env is None):
+            raise ValueError(
+                "a webhook channel needs exactly one of url (a public endpoint) or url_env "
+                "(the environment variable holding a secret URL)"
+            )
+        if self.url is not None and ("@" in self.url.split("/")[2] or "hooks.slack" in self.url):
+            raise ValueError(
+                "url looks like it carries a secret; put the URL in an environment variable "
+                "and name it in url_env"
+            )
+        if self.kind == "email":
+            for address in self.recipients:
+                if not re.fullmatch(r"[^@\s]+@[^@\s]+", address):
+                    raise ValueError(
+                        f"target {address!r} is not an email address; an email channel's target "
+                        "is its recipients, comma-separated"
+                    )
+        return self
+
+    @property
+    def recipients(self) -> list[str]:
+        """An email channel's recipients (its target, comma-separated)."""
+        return [part.strip() for part in self.target.split(",") if part.strip()]
+
+    @property
+    def secrets(self) -> list[str]:
+        """The names of the environment variables this channel reads when sending."""
+        names = (self.url_env, self.secret_env, self.username_env)
+        return [name for name in names if name is not None]
+
+
+_TRANSPORT_FIELDS = (
+    "url",
+    "url_env",
+    "secret_env",
+    "username_env",
+    "smtp_host",
+    "smtp_port",
+    "starttls",
+    "sender",
+)
 
 
 class StatusTemplate(Model):
@@ -305,6 +441,9 @@ class ReviewPolicy(Model):
     period: Duration
     last_reviewed: date
     owners: list[Id] = []
+    require_merge: bool = Field(
+        default=False, description="matrix changes must arrive through merged pull requests (audit checks)"
+    )
 
 
 class Automation(Model):
@@ -537,6 +676,7 @@ def _find_dangling(m: Matrix) -> list[Dangling]:
                     "use 'primary', a person id or a team id",
                 )
             )
+        found.extend(_pool_problems(r, i, people, teams))
         if r.tier is not None and r.tier not in tier_ids:
             found.append(
                 Dangling(
@@ -631,6 +771,66 @@ def _find_dangling(m: Matrix) -> list[Dangling]:
                 )
     for j, ref in enumerate(m.governance.review.owners):
         person("governance", ("review", "owners", j), ref)
+    return found
+
+
+def _pool_problems(r: Rule, i: int, people: set[str], teams: set[str]) -> list[Dangling]:
+    """A pool names a team or people that exist, and pool-only keys need a pool."""
+    found: list[Dangling] = []
+    if r.pool is None:
+        for key in ("strategy", "window", "min_sample"):
+            if key in r.model_fields_set:
+                found.append(
+                    Dangling(
+                        "routing",
+                        ("rules", i, key),
+                        f"rule {r.id!r}: {key} applies only to a rule with a pool",
+                        "add pool: TEAM or pool: [PERSON, ...], or remove the key",
+                        rule="pool-without-pool",
+                    )
+                )
+        return found
+    if "owner" in r.model_fields_set:
+        found.append(
+            Dangling(
+                "routing",
+                ("rules", i, "owner"),
+                f"rule {r.id!r} has both owner and pool",
+                "keep one: owner names who gets the issue, pool lets the strategy choose",
+                rule="owner-and-pool",
+            )
+        )
+    if isinstance(r.pool, str):
+        if r.pool not in teams:
+            found.append(
+                Dangling(
+                    "routing",
+                    ("rules", i, "pool"),
+                    f"rule {r.id!r}: unknown team {r.pool!r} as pool",
+                    "a pool is a team id or a list of person ids; " + _choices("teams", teams),
+                )
+            )
+        return found
+    if not r.pool:
+        found.append(
+            Dangling(
+                "routing",
+                ("rules", i, "pool"),
+                f"rule {r.id!r}: the pool is empty",
+                "list at least one person, or name a team",
+                rule="empty-pool",
+            )
+        )
+    for j, ref in enumerate(r.pool):
+        if ref not in people:
+            found.append(
+                Dangling(
+                    "routing",
+                    ("rules", i, "pool", j),
+                    f"rule {r.id!r}: unknown person {ref!r} in pool",
+                    _choices("people", people),
+                )
+            )
     return found
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import statistics
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from escmatrix.core.matrix import Matrix, Rule, Severity
 from escmatrix.core.sla import Targets, due_after, targets_for
+from escmatrix.core.types import format_duration
 from escmatrix.errors import NotFound, Refused, UsageError
 
 
@@ -20,6 +23,28 @@ class IssueFacts:
     customer: str | None = None
     partner: str | None = None
     tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ResolvedWork:
+    """One resolved issue, credited to whoever owned it when it was resolved."""
+
+    owner: str
+    category: str
+    resolved_at: datetime
+    duration: timedelta
+
+
+@dataclass(frozen=True)
+class RoutingLoad:
+    """Current work and past performance, computed by the caller from the issues, for pool rules.
+
+    Routing stays a pure function: the same facts, matrix, time and load give the same owner.
+    """
+
+    open_owned: Mapping[str, int] = field(default_factory=dict)
+    routed_by_rule: Mapping[str, int] = field(default_factory=dict)
+    resolved: tuple[ResolvedWork, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -194,8 +219,83 @@ def _pick_owner(matrix: Matrix, rule: Rule, category_id: str, at: datetime) -> t
     return first, f"{source}; everyone in the chain is out of office, so it stays with {first}"
 
 
-def route(matrix: Matrix, facts: IssueFacts, at: datetime) -> RouteDecision:
-    """Decide severity, rule, owner, tier and targets for `facts` at time `at`. Pure."""
+def _least_loaded(candidates: list[str], load: RoutingLoad, what: str) -> tuple[str, str]:
+    counts = {p: load.open_owned.get(p, 0) for p in candidates}
+    chosen = min(candidates, key=lambda p: counts[p])  # ties: the first in pool order
+    listed = ", ".join(f"{p} {counts[p]} open" for p in candidates)
+    return chosen, f"{what}: {listed} → {chosen}"
+
+
+def _pick_from_pool(
+    matrix: Matrix, rule: Rule, category_id: str, at: datetime, load: RoutingLoad
+) -> tuple[str, str]:
+    """The pool member the rule's strategy picks, with the numbers behind the choice."""
+    members = rule.pool_people(matrix.teams)
+    name = f"team {rule.pool}" if isinstance(rule.pool, str) else f"({', '.join(members)})"
+    away = [p for p in members if p in matrix.people and matrix.people[p].is_away(at)]
+    available = [p for p in members if p not in away]
+    note = f"; {', '.join(away)} out of office" if away else ""
+    if not available:
+        return members[0], f"pool {name}: everyone is out of office, so it stays with {members[0]}"
+    if rule.strategy == "round-robin":
+        turn = load.routed_by_rule.get(rule.id, 0)
+        start = turn % len(members)
+        order = members[start:] + members[:start]
+        chosen = next(p for p in order if p in available)
+        return chosen, (
+            f"round robin over pool {name}: {turn} issues routed by rule {rule.id} so far, "
+            f"turn {turn} mod {len(members)} = {start} → {chosen}{note}"
+        )
+    if rule.strategy == "least-loaded":
+        chosen, why = _least_loaded(available, load, f"least loaded in pool {name}")
+        return chosen, why + note
+    since = at - rule.window
+    durations: dict[str, list[timedelta]] = {p: [] for p in available}
+    for work in load.resolved:
+        if (
+            work.owner in durations
+            and work.category == category_id
+            and since <= work.resolved_at <= at
+        ):
+            durations[work.owner].append(work.duration)
+    medians = {
+        p: timedelta(seconds=statistics.median(d.total_seconds() for d in ds))
+        for p, ds in durations.items()
+        if len(ds) >= rule.min_sample
+    }
+    scope = (
+        f"on {category_id} over {format_duration(rule.window)} "
+        f"(at least {rule.min_sample} resolved)"
+    )
+    too_few = ", ".join(f"{p} {len(durations[p])} resolved" for p in available if p not in medians)
+    if medians:
+        chosen = min(
+            medians, key=lambda p: (medians[p], load.open_owned.get(p, 0), available.index(p))
+        )
+        listed = ", ".join(
+            f"{p} median {format_duration(medians[p])} over {len(durations[p])}"
+            for p in available
+            if p in medians
+        )
+        return chosen, (
+            f"best track record in pool {name} {scope}: {listed}"
+            + (f"; too few: {too_few}" if too_few else "")
+            + f" → {chosen}{note}"
+        )
+    chosen, why = _least_loaded(available, load, "falling back to least loaded")
+    return chosen, (
+        f"best track record in pool {name} {scope}: nobody has enough ({too_few}); {why}{note}"
+    )
+
+
+def route(
+    matrix: Matrix, facts: IssueFacts, at: datetime, load: RoutingLoad | None = None
+) -> RouteDecision:
+    """Decide severity, rule, owner, tier and targets for `facts` at time `at`. Pure.
+
+    `load` (open issues per owner, past resolutions) matters only to rules with a pool; without
+    it a pool sees no load and no history.
+    """
     if facts.category not in matrix.categories:
         raise NotFound(
             f"unknown category {facts.category!r}",
@@ -220,7 +320,12 @@ def route(matrix: Matrix, facts: IssueFacts, at: datetime) -> RouteDecision:
         raise Refused(
             "no routing rule matched", hint="add a catch-all rule at the end of matrix/routing.yaml"
         )
-    owner, owner_reason = _pick_owner(matrix, chosen, facts.category, at)
+    if chosen.pool is not None:
+        owner, owner_reason = _pick_from_pool(
+            matrix, chosen, facts.category, at, load or RoutingLoad()
+        )
+    else:
+        owner, owner_reason = _pick_owner(matrix, chosen, facts.category, at)
     severity = matrix.severities[sev.severity]
     if chosen.tier is not None:
         tier_id, tier_reason = chosen.tier, f"set by rule {chosen.id}"

@@ -35,6 +35,10 @@ class Journal:
             return []
         return sorted(p for p in self.folder.glob("*.json"))
 
+    def temp_files(self) -> list[Path]:
+        """Half-written entries of a command killed while writing its journal (nothing followed)."""
+        return sorted(self.folder.glob(".tmp-*")) if self.folder.is_dir() else []
+
     def begin(self, entry: Entry) -> Path:
         path = self.folder / f"{entry.issue}-{secrets.token_hex(4)}.json"
         write_atomic(path, json.dumps(asdict(entry), indent=1))

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from datetime import date
 from importlib import resources
 from pathlib import Path
 
+from escmatrix import __version__
+from escmatrix.core.schemas import render_schemas, schema_name
 from escmatrix.errors import Refused
 from escmatrix.store.yamlio import write_atomic
 
@@ -21,7 +25,17 @@ class Laid:
 GIT_SETTINGS = {"core.splitIndex": "true", "index.version": "4"}
 
 
-def lay_out(root: Path) -> Laid:
+CI_FILES = {
+    ".github/workflows/escmatrix.yaml": "escmatrix-workflow.yaml",
+    ".pre-commit-config.yaml": "pre-commit-config.yaml",
+}
+"""What init writes for CI and pre-commit (target path: starter file under scaffold/ci/)."""
+
+_REVIEWED = re.compile(r"^(\s*last_reviewed:\s*)\d{4}-\d{2}-\d{2}", re.MULTILINE)
+
+
+def lay_out(root: Path, *, today: date | None = None) -> Laid:
+    """Write the starter repository; `today` dates the matrix's last review."""
     if (root / "matrix").exists():
         raise Refused(f"{root} already has a matrix/ folder", hint="init never overwrites a matrix")
     root.mkdir(parents=True, exist_ok=True)
@@ -31,17 +45,25 @@ def lay_out(root: Path) -> Laid:
         for item in sorted((starter / folder).iterdir(), key=lambda t: t.name):
             text = item.read_text(encoding="utf-8")
             if folder == "matrix":
-                schema = f"# yaml-language-server: $schema=../schemas/{Path(item.name).stem}.schema.json\n"
-                text = schema + text
+                kind = Path(item.name).stem
+                text = f"# yaml-language-server: $schema=../schemas/{schema_name(kind)}\n" + text
+                if kind == "governance" and today is not None:
+                    text = _REVIEWED.sub(rf"\g<1>{today.isoformat()}", text)
             write_atomic(root / folder / item.name, text)
             laid.written.append(f"{folder}/{item.name}")
     write_atomic(root / "issues" / ".gitkeep", "")
     laid.written.append("issues/.gitkeep")
-    if not (root / ".gitattributes").exists():
-        write_atomic(
-            root / ".gitattributes", (starter / "gitattributes").read_text(encoding="utf-8")
-        )
-        laid.written.append(".gitattributes")
+    for name, text in render_schemas().items():
+        write_atomic(root / "schemas" / name, text)
+        laid.written.append(f"schemas/{name}")
+    extras = {".gitattributes": starter / "gitattributes"}
+    extras |= {target: starter / "ci" / source for target, source in CI_FILES.items()}
+    for target, source in extras.items():
+        if (root / target).exists():
+            continue
+        text = source.read_text(encoding="utf-8").replace("{version}", __version__)
+        write_atomic(root / target, text)
+        laid.written.append(target)
     _commit(laid)
     return laid
 

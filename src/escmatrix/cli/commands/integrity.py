@@ -26,7 +26,9 @@ def sync(
             show_default=False,
         ),
     ] = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="table for people, json for scripts.")] = Format.table,
+    fmt: Annotated[
+        Format, typer.Option("--format", "-f", help="table for people, json for scripts.")
+    ] = Format.table,
 ) -> None:
     """Fetch, rebase your commits onto the remote, push (retrying if someone pushed first), and
     say what came in: new issues, escalations, updates to issues you own."""
@@ -95,7 +97,9 @@ def _owned_by_me(ws: object, updated: dict[str, int]) -> list[str]:
 
 def doctor(
     ctx: typer.Context,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="table for people, json for scripts.")] = Format.table,
+    fmt: Annotated[
+        Format, typer.Option("--format", "-f", help="table for people, json for scripts.")
+    ] = Format.table,
 ) -> None:
     """Finish what an interrupted command left: commit its orphaned events as their actor, remove
     temp files and a stale git index lock. Safe to run any time."""

@@ -47,96 +47,76 @@ def list_(
     ] = None,
     category: Annotated[
         str | None,
-        typer.Option("--category", "-c", help="Category id.", autocompletion=complete.categories, show_default=False),
+        typer.Option(
+            "--category",
+            "-c",
+            help="Category id.",
+            autocompletion=complete.categories,
+            show_default=False,
+        ),
     ] = None,
     severity: Annotated[
         str | None,
-        typer.Option("--severity", "-s", help="Severity id.", autocompletion=complete.severities, show_default=False),
+        typer.Option(
+            "--severity",
+            "-s",
+            help="Severity id.",
+            autocompletion=complete.severities,
+            show_default=False,
+        ),
     ] = None,
     customer: Annotated[
         str | None,
-        typer.Option("--customer", help="Customer id.", autocompletion=complete.customers, show_default=False),
+        typer.Option(
+            "--customer", help="Customer id.", autocompletion=complete.customers, show_default=False
+        ),
     ] = None,
     partner: Annotated[
-        str | None, typer.Option("--partner", help="Partner id.", autocompletion=complete.partners, show_default=False)
+        str | None,
+        typer.Option(
+            "--partner", help="Partner id.", autocompletion=complete.partners, show_default=False
+        ),
     ] = None,
     fmt: Annotated[
         ListFormat, typer.Option("--format", "-f", help="table, json or csv.")
     ] = ListFormat.table,
 ) -> None:
     """List issues (active ones by default), with filters; ids shown by their shortest unique prefix."""
-    import csv
-    import sys
-
     from escmatrix.cli import output, present, render
     from escmatrix.core.ids import shortest_unique
+    from escmatrix.core.summary import IssueFilter, select
     from escmatrix.errors import UsageError
 
     if status not in STATUSES:
         raise UsageError(f"unknown --status {status!r}", hint=f"one of: {', '.join(STATUSES)}")
     ws = workspace(ctx)
-    me = ws.actor()[0] if mine else None
-    teams = ws.matrix.teams if team else {}
-    if team and team not in teams:
+    if team is not None and team not in ws.matrix.teams:
         raise UsageError(f"unknown team {team!r}", hint=f"teams: {', '.join(ws.matrix.teams)}")
-    states = ws.issues()
-    short = shortest_unique(s.id for s in states)
-    order = {sev: i for i, sev in enumerate(ws.matrix.severities)}
-
-    def keep(s: object) -> bool:
-        from escmatrix.core.issue import IssueState
-
-        assert isinstance(s, IssueState)
-        checks = [
-            status == "all" or (s.is_active if status == "active" else s.status == status),
-            me is None or me in (s.owner, s.engaged),
-            owner is None or s.owner == owner,
-            team is None
-            or (
-                ws.matrix.people.get(s.owner) is not None and ws.matrix.people[s.owner].team == team
-            ),
-            category is None or s.category == category,
-            severity is None or s.severity == severity,
-            customer is None or s.customer == customer,
-            partner is None or s.partner == partner,
-        ]
-        return all(checks)
-
-    chosen = sorted(
-        (s for s in states if keep(s)), key=lambda s: (order.get(s.severity, 99), s.opened_at, s.id)
+    members = frozenset(p.id for p in ws.matrix.people.values() if p.team == team) if team else None
+    wanted = IssueFilter(
+        status,
+        ws.actor()[0] if mine else None,
+        owner,
+        members,
+        category,
+        severity,
+        customer,
+        partner,
     )
+    rows = ws.summaries()
+    short = shortest_unique(r.id for r in rows)
+    chosen = select(rows, wanted, list(ws.matrix.severities))
     if fmt is ListFormat.json:
-        output.write_json([present.issue_summary(s) | {"short_id": short[s.id]} for s in chosen])
+        output.write_json([present.summary_data(r) | {"short_id": short[r.id]} for r in chosen])
     elif fmt is ListFormat.csv:
-        fields = [
-            "id",
-            "short_id",
-            "status",
-            "severity",
-            "category",
-            "owner",
-            "tier",
-            "engaged",
-            "customer",
-            "partner",
-            "opened_at",
-            "flagged",
-            "title",
-        ]
-        writer = csv.DictWriter(
-            sys.stdout, fieldnames=fields, extrasaction="ignore", lineterminator="\n"
+        output.write_csv(
+            [present.summary_data(r) | {"short_id": short[r.id]} for r in chosen],
+            present.CSV_FIELDS,
         )
-        writer.writeheader()
-        for s in chosen:
-            row = present.issue_summary(s) | {"short_id": short[s.id]}
-            row["opened_at"] = s.opened_at.isoformat().replace("+00:00", "Z")
-            writer.writerow(row)
+    elif not chosen:
+        output.stdout().print("no issues match", style="dim")
     else:
-        console = output.stdout()
-        if not chosen:
-            console.print("no issues match", style="dim")
-            return
-        console.print(render.issue_list(chosen, short, ws.matrix, timezone(ctx)))
+        output.stdout().print(render.issue_list(chosen, short, timezone(ctx)))
 
 
 def show(
@@ -149,7 +129,9 @@ def show(
             show_default=False,
         ),
     ],
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="table for people, json for scripts.")] = Format.table,
+    fmt: Annotated[
+        Format, typer.Option("--format", "-f", help="table for people, json for scripts.")
+    ] = Format.table,
 ) -> None:
     """Show an issue: facts, owner and tier, every clock with its deadline, and the timeline."""
     from escmatrix.cli import output, present, render
@@ -176,7 +158,9 @@ def log(
             show_default=False,
         ),
     ],
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="table for people, json for scripts.")] = Format.table,
+    fmt: Annotated[
+        Format, typer.Option("--format", "-f", help="table for people, json for scripts.")
+    ] = Format.table,
 ) -> None:
     """Show an issue's git history: commit, author, time and action (one `git log` call)."""
     from escmatrix.cli import output, render

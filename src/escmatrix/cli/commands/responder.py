@@ -40,6 +40,7 @@ def _finish(ctx: typer.Context, ws: Workspace, done: Recorded, fmt: Format, mess
         data = present.issue_data(done.state, ws.matrix, ws.clock.now(), timeline=False)
         data["commit"] = done.commit
         data["files"] = [str(p.relative_to(ws.root)) for p in done.files]
+        data["notifications"] = _notify(ws, done)
         output.write_json(data)
         return
     s = done.state
@@ -49,6 +50,21 @@ def _finish(ctx: typer.Context, ws: Workspace, done: Recorded, fmt: Format, mess
             f"(engaged {s.engaged}) — commit {done.commit[:10]}"
         )
     )
+    _print_notes(_notify(ws, done))
+
+
+def _notify(ws: Workspace, done: Recorded) -> list[str]:
+    """Tell the channels the matrix names (after the commit, outside the lock); lines to show."""
+    from escmatrix.notifications import after_record
+
+    return after_record(ws, done, done.before)
+
+
+def _print_notes(lines: list[str]) -> None:
+    from escmatrix.cli import output
+
+    for line in lines:
+        output.stderr().print(output.safe(line, "dim"))
 
 
 def _facts(
@@ -153,12 +169,14 @@ def open_(
     if fmt is Format.json:
         data = present.issue_data(done.state, ws.matrix, ws.clock.now(), timeline=False)
         data |= {"commit": done.commit, "route": present.decision_data(decision)}
+        data["notifications"] = _notify(ws, done)
         output.write_json(data)
         return
     console = output.stdout()
     console.print(output.safe(f"opened {done.state.id}: {done.state.title}", "bold"))
     console.print(render.decision(decision, ws.matrix, timezone(ctx), title="Routed"))
     console.print(output.safe(f"commit {done.commit[:10]}", "dim"))
+    _print_notes(_notify(ws, done))
 
 
 def _ask(
@@ -540,7 +558,12 @@ def comment(
     from escmatrix.core import responder as r
 
     ws = workspace(ctx)
-    done = ws.act(issue, "comment", lambda c, s: r.comment(c, s, text), lambda s: "comment")
+    done = ws.act(
+        issue,
+        "comment",
+        lambda c, s: r.comment(c, s, text),
+        lambda s: text.strip().splitlines()[0] if text.strip() else "comment",
+    )
     _finish(ctx, ws, done, fmt, "commented on")
 
 

@@ -1,0 +1,176 @@
+"""Time `escmatrix report` over a synthetic repository of 10,000 issues (issue 5, acceptance 4).
+
+    python benchmarks/bench_report.py [--issues 10000] [--runs 5] [--keep DIR]
+
+Builds the repository once (event files written with the store's own file names and YAML, then
+one `git add` and one commit), then runs `escmatrix report --format json` as a whole process
+several times, after one warm-up run, and prints the median and spread next to floors measured
+in the same run: `python -c pass`, and reading every event file's bytes once. Not a test: it
+prints numbers for a person to judge (the target is under 2 s warm on a 2-core machine).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from escmatrix.core import events as ev
+from escmatrix.core import ids
+from escmatrix.store.issues import HEADER
+from escmatrix.store.scaffold import lay_out
+from escmatrix.store.yamlio import dump_yaml
+
+NOW = datetime(2026, 10, 1, tzinfo=UTC)
+PEOPLE = ("alex", "sam")
+CATEGORIES = ("product-defect", "service-downtime")
+
+
+def _git(root: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
+
+
+def _events(rng: random.Random, opened: datetime) -> list[ev.EventBase]:
+    """About six events: opened, ack, update, maybe escalate or hand off, resolve, close."""
+    stamp = {"actor": "alex", "matrix": "0" * 40}
+    category = rng.choice(CATEGORIES)
+    severity = rng.choice(("sev1", "sev2", "sev2", "sev3"))
+    tier = "team-lead" if severity == "sev1" else "frontline"
+    t = opened
+    out: list[ev.EventBase] = [
+        ev.Opened(
+            at=t,
+            title=f"Synthetic issue {rng.randrange(10**6)}",
+            category=category,
+            severity=severity,
+            rule="catch-all",
+            owner="alex",
+            tier=tier,
+            engaged="alex",
+            **stamp,
+        )
+    ]
+
+    def step(minutes: int) -> datetime:
+        nonlocal t
+        t += timedelta(minutes=rng.randrange(1, minutes))
+        return t
+
+    out.append(ev.Acknowledged(at=step(90), **stamp))
+    out.append(ev.Updated(at=step(120), status="investigating", next_steps="more logs", **stamp))
+    roll = rng.random()
+    if roll < 0.3:
+        out.append(
+            ev.Escalated(
+                at=step(240), tier="manager", previous=tier, engaged="pat", reason="slow", **stamp
+            )
+        )
+    elif roll < 0.5:
+        out.append(ev.Assigned(at=step(240), owner="sam", previous="alex", reason="load", **stamp))
+    if rng.random() < 0.85:
+        out.append(ev.Resolved(at=step(600), summary="fixed", **stamp))
+        if rng.random() < 0.8:
+            out.append(ev.Closed(at=step(120), customer_satisfaction=rng.randint(1, 5), **stamp))
+    return out
+
+
+def build(root: Path, count: int, seed: int = 5) -> int:
+    """Lay out the starter matrix, write `count` issues' event files, commit them once."""
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "config", "user.email", "alex@example.com")
+    _git(root, "config", "user.name", "Alex Doe")
+    assert lay_out(root).commit
+    rng = random.Random(seed)
+    files = 0
+    start = NOW - timedelta(days=180)
+    for _ in range(count):
+        opened = start + timedelta(minutes=rng.randrange(180 * 24 * 60))
+        issue_id = ids.new_issue_id(opened)
+        folder = root / "issues" / issue_id
+        folder.mkdir(parents=True)
+        for seq, event in enumerate(_events(rng, opened), start=1):
+            kind = getattr(event, "event", "event")
+            name = f"{seq:06d}-{ids.random_part()}-{kind}.yaml"
+            (folder / name).write_text(
+                HEADER + dump_yaml(ev.event_to_data(event)), encoding="utf-8"
+            )
+            files += 1
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", f"{count} synthetic issues")
+    return files
+
+
+def timed(runs: int, action: Callable[[], object]) -> list[float]:
+    action()  # warm-up: page cache, .pyc files
+    out = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        action()
+        out.append(time.perf_counter() - began)
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--issues", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--keep", type=Path, help="build (or reuse) the repository here")
+    args = parser.parse_args()
+    exe = shutil.which("escmatrix")
+    if exe is None:
+        sys.stderr.write("escmatrix is not installed (pip install -e .)\n")
+        return 2
+    workdir = args.keep or Path(tempfile.mkdtemp(prefix="bench-report-"))
+    root = workdir / "repo"
+    if not (root / "matrix").is_dir():
+        root.mkdir(parents=True, exist_ok=True)
+        began = time.perf_counter()
+        files = build(root, args.issues)
+        print(
+            f"built {args.issues:,} issues, {files:,} event files in "
+            f"{time.perf_counter() - began:.1f} s under {root}"
+        )
+    paths = sorted((root / "issues").rglob("*.yaml"))
+    env = os.environ | {"ESCMATRIX_NO_NOTIFY": "1"}
+    report = [exe, "--repo", str(root), "--now", NOW.isoformat(), "report", "--format", "json"]
+
+    def run_report() -> None:
+        subprocess.run(report, check=True, stdout=subprocess.DEVNULL, env=env)
+
+    def python_pass() -> None:
+        subprocess.run([sys.executable, "-c", "pass"], check=True)
+
+    def read_bytes() -> None:
+        for path in paths:
+            path.read_bytes()
+
+    rows = [
+        ("python -c pass", timed(args.runs, python_pass)),
+        (f"read {len(paths):,} event files' bytes (in process)", timed(args.runs, read_bytes)),
+        (f"escmatrix report --format json ({args.issues:,} issues)", timed(args.runs, run_report)),
+    ]
+    width = max(len(name) for name, _ in rows)
+    print(f"\n{'what':<{width}}  {'median':>8}  {'min':>8}  {'max':>8}  runs")
+    for name, times in rows:
+        print(
+            f"{name:<{width}}  {statistics.median(times):>7.3f}s  {min(times):>7.3f}s  "
+            f"{max(times):>7.3f}s  {len(times)}"
+        )
+    target = statistics.median(rows[-1][1])
+    print(f"\ntarget: under 2 s warm — {'met' if target < 2 else 'missed'} ({target:.2f} s)")
+    if args.keep is None:
+        shutil.rmtree(workdir)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,230 @@
+"""Learning from the issues: `report` (review, dashboard page, data), `dashboard`, `friction`."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from escmatrix.cli import complete
+from escmatrix.cli.context import Format, workspace
+
+if TYPE_CHECKING:
+    from escmatrix.core.metrics import Report, Window
+    from escmatrix.workspace import Workspace
+
+
+class ReportFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+    html = "html"
+
+
+SinceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--since",
+        help="Window start (ISO date or time, UTC unless an offset is given).",
+        show_default=False,
+    ),
+]
+UntilOpt = Annotated[
+    str | None,
+    typer.Option("--until", help="Window end, exclusive (default: now).", show_default=False),
+]
+QuarterOpt = Annotated[
+    str | None,
+    typer.Option("--quarter", help="A calendar quarter in UTC, e.g. 2026Q3.", show_default=False),
+]
+
+
+def _window(ws: Workspace, since: str | None, until: str | None, quarter: str | None) -> Window:
+    from escmatrix.review import resolve_window
+
+    return resolve_window(since, until, quarter, ws.clock.now(), ws.matrix.governance.review.period)
+
+
+def _build(ctx: typer.Context, since: str | None, until: str | None, q: str | None) -> Report:
+    from escmatrix.review import build
+
+    ws = workspace(ctx)
+    return build(ws, _window(ws, since, until, q))
+
+
+def report(
+    ctx: typer.Context,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    quarter: QuarterOpt = None,
+    fmt: Annotated[
+        ReportFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table, json, csv (one row per group), markdown (the quarterly review) or "
+            "html (the static dashboard; needs --out).",
+        ),
+    ] = ReportFormat.table,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Folder to write index.html into (for --format html).",
+            show_default=False,
+        ),
+    ] = None,
+    schema: Annotated[
+        bool, typer.Option("--schema", help="Print the JSON Schema of --format json and exit.")
+    ] = False,
+) -> None:
+    """Metrics over a window (default: the review period up to now): time to aid and to
+    resolution, tier dwell, escalations, handoffs, SLA attainment, reopens, overrides,
+    satisfaction, by category, severity, team, owner, customer, partner and escalation path."""
+    import sys
+
+    from escmatrix.cli import output, review_render
+    from escmatrix.errors import UsageError
+
+    if schema:
+        from escmatrix.review import shipped_schema
+
+        sys.stdout.write(shipped_schema())
+        return
+    if fmt is ReportFormat.html and out is None:
+        raise UsageError("--format html writes a folder: give --out DIR", hint="e.g. --out site")
+    if out is not None and fmt is not ReportFormat.html:
+        raise UsageError("--out applies to --format html only")
+    data = _build(ctx, since, until, quarter)
+    if fmt is ReportFormat.json:
+        output.write_json(data.model_dump(mode="json"))
+    elif fmt is ReportFormat.csv:
+        import csv
+
+        writer = csv.DictWriter(
+            sys.stdout, fieldnames=review_render.CSV_FIELDS, lineterminator="\n"
+        )
+        writer.writeheader()
+        writer.writerows(review_render.csv_rows(data))
+    elif fmt is ReportFormat.markdown:
+        sys.stdout.write(review_render.markdown(data))
+    elif fmt is ReportFormat.html:
+        from escmatrix.store.yamlio import write_atomic
+
+        assert out is not None
+        page = out / "index.html"
+        write_atomic(page, review_render.html(data))
+        output.stderr().print(output.safe(f"wrote {page}"))
+    else:
+        output.stdout().print(review_render.rich_report(data))
+
+
+def dashboard(
+    ctx: typer.Context,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    quarter: QuarterOpt = None,
+    watch: Annotated[
+        float | None,
+        typer.Option(
+            "--watch",
+            "-w",
+            min=1.0,
+            help="Refresh every N seconds until Ctrl-C.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """The dashboard in the terminal: open issues by tier and age, at risk and breached,
+    handoffs, time to aid and resolution over time, satisfaction, slowest paths."""
+    import time
+
+    from escmatrix.cli import output, review_render
+
+    console = output.stdout()
+    if watch is None:
+        console.print(review_render.rich_dashboard(_build(ctx, since, until, quarter)))
+        return
+    from rich.live import Live
+
+    try:
+        with Live(console=console, screen=False, auto_refresh=False) as live:
+            while True:
+                live.update(review_render.rich_dashboard(_build(ctx, since, until, quarter)))
+                live.refresh()
+                time.sleep(watch)
+    except KeyboardInterrupt:
+        return
+
+
+def friction(
+    ctx: typer.Context,
+    text: Annotated[
+        str, typer.Argument(help="What got in the way, in a sentence or two.", show_default=False)
+    ],
+    category: Annotated[
+        str | None,
+        typer.Option(
+            "--category",
+            "-c",
+            help="The category it concerns (default: the issue's).",
+            autocompletion=complete.categories,
+            show_default=False,
+        ),
+    ] = None,
+    issue: Annotated[
+        str | None,
+        typer.Option(
+            "--issue",
+            "-i",
+            help="The issue it happened on (id or unique prefix).",
+            autocompletion=complete.open_issues,
+            show_default=False,
+        ),
+    ] = None,
+    tier: Annotated[
+        str | None,
+        typer.Option(
+            "--tier",
+            help="The tier it concerns (default: the issue's current tier).",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[
+        Format, typer.Option("--format", "-f", help="table for people, json for scripts.")
+    ] = Format.table,
+) -> None:
+    """Record a note about process friction (a backup never reachable, a threshold that fires too
+    late) as a commit; the quarterly review groups the notes by category and tier."""
+    from escmatrix.cli import output
+
+    ws = workspace(ctx)
+    note_id, note, path, commit = ws.record_friction(text, category, issue, tier)
+    if fmt is Format.json:
+        output.write_json(
+            note.model_dump(mode="json")
+            | {"id": note_id, "file": str(path.relative_to(ws.root)), "commit": commit}
+        )
+        return
+    where = ", ".join(
+        f"{k} {v}"
+        for k, v in (("category", note.category), ("tier", note.tier), ("issue", note.issue))
+        if v
+    )
+    output.stdout().print(
+        output.safe(
+            f"friction note {note_id} recorded"
+            + (f" ({where})" if where else "")
+            + f" — commit {commit[:10]}"
+        )
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("report")(report)
+    app.command("dashboard")(dashboard)
+    app.command("friction")(friction)

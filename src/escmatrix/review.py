@@ -1,0 +1,139 @@
+"""The report's inputs, gathered from a workspace: every issue's events, friction notes, and when
+each owner and backup entry of the matrix last changed (one `git blame` per file).
+
+The numbers themselves are computed by `core.metrics`, purely; this module only reads.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from escmatrix.clock import parse_instant
+from escmatrix.core.metrics import IssueEvents, Report, Window, build_report, quarter_window
+from escmatrix.errors import EscmatrixError, UsageError
+
+if TYPE_CHECKING:
+    from escmatrix.workspace import Workspace
+
+ENTRY_FILES = ("categories", "people")
+SCHEMA_FILE = "report.schema.json"
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def resolve_window(
+    since: str | None, until: str | None, quarter: str | None, now: datetime, default: timedelta
+) -> Window:
+    """`--quarter`, or `--since`/`--until` (ISO dates or times, UTC when no offset), else the
+    review period (governance.yaml) up to now."""
+    if quarter is not None:
+        if since is not None or until is not None:
+            raise UsageError("give either --quarter or --since/--until, not both")
+        try:
+            window = quarter_window(quarter)
+        except ValueError as exc:
+            raise UsageError(str(exc), hint="for example --quarter 2026Q3") from None
+    else:
+        end = parse_instant(until, what="--until") if until else now
+        start = parse_instant(since, what="--since") if since else end - default
+        if start >= end:
+            raise UsageError(
+                f"the window is empty: --since {start:%Y-%m-%d %H:%M} is not before "
+                f"{end:%Y-%m-%d %H:%M}",
+                hint="give an earlier --since or a later --until",
+            )
+        window = Window(start=start, end=end, label=f"{start:%Y-%m-%d} – {end:%Y-%m-%d}")
+    if window.start >= now:
+        raise UsageError(
+            f"the window {window.label} starts after now ({now:%Y-%m-%d %H:%M} UTC)",
+            hint="pick a window that has begun, or set --now",
+        )
+    return window
+
+
+def load_issues(ws: Workspace) -> list[IssueEvents]:
+    """Every issue's events, in order (the store's own reading, with its checks)."""
+    return [(issue_id, ws.store.events(issue_id)) for issue_id in ws.store.issue_ids()]
+
+
+def entry_changes(ws: Workspace) -> dict[tuple[str, str], datetime]:
+    """When each entry of categories.yaml and people.yaml last changed, by `git blame` (one call
+    per file); empty when git cannot tell (no repository, no commits)."""
+    from escmatrix.store.yamlio import PosDict, PosList, read_yaml
+
+    found: dict[tuple[str, str], datetime] = {}
+    try:
+        git = ws.git
+    except EscmatrixError:
+        return found
+    for kind in ENTRY_FILES:
+        path = ws.root / "matrix" / f"{kind}.yaml"
+        if not path.is_file():
+            continue
+        try:
+            porcelain = git.git.blame("--line-porcelain", "--", git.rel(path))
+        except Exception:  # no commits, file not tracked: no dates to judge by
+            continue
+        times = _line_times(str(porcelain))
+        data = read_yaml(path, f"matrix/{kind}.yaml")
+        items = data.get(kind) if isinstance(data, PosDict) else None
+        if not isinstance(items, PosList):
+            continue
+        starts = [mark[0] for mark in items.item_marks]
+        ends = [*(line - 1 for line in starts[1:]), max(times, default=0)]
+        for item, first, last in zip(items, starts, ends, strict=True):
+            stamps = [times[n] for n in range(first, last + 1) if n in times]
+            if isinstance(item, dict) and isinstance(item.get("id"), str) and stamps:
+                found[(kind, item["id"])] = max(stamps)
+    return found
+
+
+def _line_times(porcelain: str) -> dict[int, datetime]:
+    """Final line number → author time, from `git blame --line-porcelain`."""
+    times: dict[int, datetime] = {}
+    line = 0
+    for text in porcelain.splitlines():
+        head = text.split(" ")
+        if len(head) >= 3 and len(head[0]) == 40 and head[1].isdigit() and head[2].isdigit():
+            line = int(head[2])
+        elif text.startswith("author-time "):
+            times[line] = datetime.fromtimestamp(int(text.split(" ", 1)[1]), UTC)
+    return times
+
+
+def build(ws: Workspace, window: Window) -> Report:
+    """The report for `window` at the workspace clock's time."""
+    from escmatrix.store.friction import FrictionStore
+
+    return build_report(
+        ws.matrix,
+        load_issues(ws),
+        window,
+        ws.clock.now(),
+        FrictionStore(ws.root).notes(),
+        entry_changes(ws),
+    )
+
+
+def report_schema() -> dict[str, Any]:
+    """The JSON Schema of `report --format json`, generated from the model."""
+    schema = Report.model_json_schema(mode="serialization")
+    return {
+        "$schema": SCHEMA_DIALECT,
+        "$id": "https://escmatrix.invalid/schemas/report.schema.json",
+        **schema,
+        "title": "escmatrix report (escmatrix report --format json)",
+        "description": "Durations are in seconds; times are UTC ISO 8601; ratios are 0-1. "
+        "See core/metrics.py for every definition.",
+    }
+
+
+def render_schema() -> str:
+    return json.dumps(report_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def shipped_schema() -> str:
+    """The schema file shipped with the package (a test keeps it equal to `render_schema`)."""
+    return (resources.files("escmatrix") / "schemas" / SCHEMA_FILE).read_text(encoding="utf-8")

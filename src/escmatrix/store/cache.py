@@ -1,0 +1,159 @@
+"""A local cache of folded issues under `.git/escmatrix/cache/`, never tracked.
+
+Each issue's entry is keyed by the git tree id of its folder at HEAD (`git ls-tree`), so it stays
+right after a pull, a checkout, a reset or an edit committed by hand: whatever changed the folder
+changed its tree id. When the whole `issues/` tree id is unchanged, nothing is re-read. Changed
+folders are folded again from the files, incrementally. The cache is bypassed (and the files
+read) while the work tree may differ from HEAD in issues/ because of escmatrix or git itself: an
+interrupted command's journal, a rebase or merge in progress. An event file edited or added by
+hand is seen once it is committed (escmatrix never leaves its own changes uncommitted);
+`--no-cache` always reads the files, and both give the same answers on a committed tree.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from escmatrix.core.summary import IssueSummary
+from escmatrix.store.journal import Journal
+
+if TYPE_CHECKING:
+    from escmatrix.core.issue import IssueState
+
+VERSION = 3
+
+
+@dataclass
+class _Index:
+    version: int = VERSION
+    issues_tree: str = ""
+    folders: dict[str, str] = field(default_factory=dict)  # issue id -> folder tree id
+    rows: dict[str, IssueSummary] = field(default_factory=dict)
+
+
+class IssueCache:
+    def __init__(self, root: Path, git_dir: Path, top: Path) -> None:
+        self.root, self.git_dir, self.top = root, git_dir, top
+        self.folder = git_dir / "escmatrix" / "cache"
+        rel = root.resolve().relative_to(top.resolve()).as_posix()
+        self.issues_path = "issues" if rel in ("", ".") else f"{rel}/issues"
+
+    # -- git, as plain subprocesses (no GitPython: this is the fast path) --------------------
+
+    def _git(self, *args: str) -> str | None:
+        done = subprocess.run(
+            ["git", *args], cwd=self.top, capture_output=True, text=True, check=False
+        )
+        return done.stdout if done.returncode == 0 else None
+
+    def _issues_tree(self) -> str | None:
+        out = self._git("rev-parse", "-q", "--verify", f"HEAD:{self.issues_path}")
+        return out.strip() if out else None
+
+    def _folder_trees(self) -> dict[str, str]:
+        out = self._git("ls-tree", "HEAD", f"{self.issues_path}/") or ""
+        trees: dict[str, str] = {}
+        for line in out.splitlines():
+            meta, _, path = line.partition("\t")
+            kind_sha = meta.split()
+            if len(kind_sha) == 3 and kind_sha[1] == "tree":
+                trees[path.rsplit("/", 1)[-1]] = kind_sha[2]
+        return trees
+
+    def usable(self) -> bool:
+        """False while the work tree may legitimately differ from HEAD under issues/."""
+        if Journal(self.git_dir).pending():
+            return False
+        return not any(
+            (self.git_dir / name).exists()
+            for name in ("rebase-merge", "rebase-apply", "MERGE_HEAD", "CHERRY_PICK_HEAD")
+        )
+
+    # -- storage ---------------------------------------------------------------------------
+
+    def _load(self, name: str) -> Any:
+        try:
+            with open(self.folder / name, "rb") as handle:
+                return pickle.load(handle)
+        except (
+            OSError,
+            pickle.UnpicklingError,
+            EOFError,
+            AttributeError,
+            ImportError,
+            ValueError,
+            TypeError,
+        ):
+            return None
+
+    def _save(self, name: str, value: Any) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        tmp = self.folder / f".{name}.{os.getpid()}.tmp"
+        with open(tmp, "wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self.folder / name)
+
+    # -- the two views -----------------------------------------------------------------------
+
+    def summaries(self, fold_issue: Callable[[str], IssueState]) -> list[IssueSummary] | None:
+        """Every issue's summary, refreshed incrementally; None when the cache cannot be trusted."""
+        if not self.usable():
+            return None
+        tree = self._issues_tree()
+        if tree is None:
+            return None
+        index = self._load("summaries.pickle")
+        if not isinstance(index, _Index) or index.version != VERSION:
+            index = _Index()
+        if index.issues_tree == tree:
+            return list(index.rows.values())
+        folders = self._folder_trees()
+        rows: dict[str, IssueSummary] = {}
+        for issue_id, folder_tree in folders.items():
+            row = index.rows.get(issue_id)
+            if row is None or index.folders.get(issue_id) != folder_tree:
+                row = IssueSummary.of(fold_issue(issue_id))
+            rows[issue_id] = row
+        self._save("summaries.pickle", _Index(VERSION, tree, folders, rows))
+        return list(rows.values())
+
+    def states(
+        self, fold_issue: Callable[[str], IssueState], wanted: Callable[[IssueSummary], bool]
+    ) -> list[IssueState] | None:
+        """Full states of the issues whose summary `wanted` accepts."""
+        summaries = self.summaries(fold_issue)
+        if summaries is None:
+            return None
+        index = self._load("summaries.pickle")
+        assert isinstance(index, _Index)
+        stored = self._load("states.pickle")
+        if not isinstance(stored, dict) or stored.get("version") != VERSION:
+            stored = {"version": VERSION, "entries": {}}
+        entries: dict[str, tuple[str, IssueState]] = stored["entries"]
+        out: list[IssueState] = []
+        changed = False
+        for row in summaries:
+            if not wanted(row):
+                continue
+            key = index.folders.get(row.id, "")
+            entry = entries.get(row.id)
+            if entry is None or entry[0] != key:
+                entry = (key, fold_issue(row.id))
+                entries[row.id] = entry
+                changed = True
+            out.append(entry[1])
+        if changed:
+            for gone in set(entries) - set(index.folders):
+                del entries[gone]
+            self._save("states.pickle", stored)
+        return out
+
+    def clear(self) -> None:
+        for name in ("summaries.pickle", "states.pickle"):
+            (self.folder / name).unlink(missing_ok=True)

@@ -1,0 +1,1 @@
+"""Reliability suite: parallel processes, clones that sync, SIGKILL at random points, bad input."""
