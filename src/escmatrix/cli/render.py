@@ -163,22 +163,45 @@ def issue(state: IssueState, matrix: Matrix, items: list[Clock], tz: str) -> Ren
     return Panel(Group(*parts), title=safe(f"{state.id}  {state.title}"), title_align="left")
 
 
-def issue_list(rows: list[IssueSummary], short: dict[str, str], tz: str) -> Table:
-    table = Table(box=box.SIMPLE_HEAD)
-    for col in ("id", "status", "sev", "category", "owner", "tier", "opened", "title"):
-        table.add_column(col)
+def issue_list(rows: list[IssueSummary], short: dict[str, str], tz: str, width: int) -> Table:
+    """One line per issue; the title takes what width is left and is cut with an ellipsis."""
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1))
+    widths = {
+        "id": max(len(short.get(r.id, r.id)) for r in rows),
+        "status": max(len(r.status) for r in rows),
+        "sev": max(len(r.severity) for r in rows),
+        "category": min(22, max(len(r.category) for r in rows)),
+        "owner": min(16, max(len(r.owner) for r in rows)),
+        "tier": min(16, max(len(r.tier) for r in rows)),
+        "opened": 11,
+    }
+    fixed = {col: max(w, len(col)) for col, w in widths.items()}
+
+    def room() -> int:
+        return width - sum(fixed.values()) - 3 * len(fixed) - 1  # pad, rule, pad between columns
+
+    # On a narrow terminal give the title room: shorten the category, then drop opened and tier.
+    if room() < 30:
+        fixed["category"] = min(fixed["category"], 14)
+    for optional in ("opened", "tier"):
+        if room() < 30:
+            del fixed[optional]
+    for col, w in fixed.items():
+        table.add_column(col, no_wrap=True, overflow="ellipsis", width=w)
+    table.add_column("title", no_wrap=True, overflow="ellipsis", width=max(12, room()))
     for r in rows:
-        opened = datetime.fromisoformat(r.opened_at.replace("Z", "+00:00"))
-        table.add_row(
-            safe(short.get(r.id, r.id), "bold"),
-            Text(r.status, STATUS_STYLE.get(r.status, "")),
-            safe(r.severity),
-            safe(r.category),
-            safe(r.owner),
-            safe(r.tier),
-            when(opened, tz),
-            safe(r.title) + (Text(" ⚑", "magenta") if r.flagged else Text("")),
-        )
+        opened = datetime.fromisoformat(r.opened_at.replace("Z", "+00:00")).astimezone(ZoneInfo(tz))
+        cells = {
+            "id": safe(short.get(r.id, r.id), "bold"),
+            "status": Text(r.status, STATUS_STYLE.get(r.status, "")),
+            "sev": safe(r.severity),
+            "category": safe(r.category),
+            "owner": safe(r.owner),
+            "tier": safe(r.tier),
+            "opened": Text(opened.strftime("%m-%d %H:%M")),
+        }
+        title = safe(r.title) + (Text(" ⚑", "magenta") if r.flagged else Text(""))
+        table.add_row(*(cells[col] for col in fixed), title)
     return table
 
 

@@ -116,7 +116,8 @@ def list_(
     elif not chosen:
         output.stdout().print("no issues match", style="dim")
     else:
-        output.stdout().print(render.issue_list(chosen, short, timezone(ctx)))
+        console = output.stdout()
+        console.print(render.issue_list(chosen, short, timezone(ctx), console.width))
 
 
 def show(
