@@ -54,10 +54,12 @@ META_NAME = "escmatrix-bench.json"
 START = datetime(2026, 5, 4, 0, 0, tzinfo=UTC)
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 ACTIVE_SHARE = 0.10
-TREE_ENTRY_BUDGET = (
-    150_000_000  # sum over commits of issue folders in the tree: ~1.5 min of fast-import
-)
-MAX_COMMITS = 6_000
+# fast-import looks paths up by a linear scan of each directory and writes the whole issues/
+# tree for every commit, so cost grows with (events + commits) x issue folders per tree. Above
+# LANE_SIZE issues the history is split into parallel branches of at most that many issues each,
+# merged at the end; the commit count is chosen so commits x folders stays within the budget.
+LANE_SIZE = 12_000
+TREE_ENTRY_BUDGET = 50_000_000
 
 MINUTE, HOUR, DAY = 60, 3600, 86400
 
@@ -389,8 +391,9 @@ class Simulator:
         return {d: lvl for d, lvl in impact.items() if d in dims and lvl in dims[d].levels}
 
     def _route(self, facts: IssueFacts) -> RouteDecision:
-        key = (facts.category, facts.severity, tuple(facts.impact.items()))
-        key += (facts.customer, facts.partner, facts.tags)
+        impact = tuple(facts.impact.items())
+        key: tuple[Any, ...] = (facts.category, facts.severity, impact, facts.customer)
+        key += (facts.partner, facts.tags)
         decision = self._routes.get(key)
         if decision is None:
             decision = route(self.m, facts, self.route_at)
@@ -744,23 +747,29 @@ def _subject(iss: Issue, ev: Ev, tier_before: str, owner_before: str) -> str:
         line = f"escalate {v['previous']} → {v['tier']} ({v['engaged']}): {v['reason']}"
         return f"sweep {iss.id}: {line}"
     action = ACTIONS[ev.kind]
-    describe = {
-        "opened": lambda: v.get("title", ""),
-        "acknowledged": lambda: "acknowledged",
-        "updated": lambda: v["status"],
-        "commented": lambda: v["text"],
-        "escalated": lambda: f"escalate from {tier_before}",
-        "deescalated": lambda: f"de-escalate from {tier_before}",
-        "assigned": lambda: f"hand off {owner_before} → {v['owner']}",
-        "overridden": lambda: f"override to {v['owner']} at {v['tier']}",
-        "reconciled": lambda: "override reconciled",
-        "paused": lambda: f"waiting on {v['waiting_on']}",
-        "resumed": lambda: "resumed",
-        "resolved": lambda: "resolved",
-        "closed": lambda: "closed",
-        "reopened": lambda: "reopened",
-    }[ev.kind]
-    return f"{action} {iss.id}: {describe()}"
+    fixed = {"acknowledged", "reconciled", "resumed", "resolved", "closed", "reopened"}
+    match ev.kind:
+        case "opened":
+            what = str(v["title"])
+        case "updated":
+            what = str(v["status"])
+        case "commented":
+            what = str(v["text"])
+        case "escalated":
+            what = f"escalate from {tier_before}"
+        case "deescalated":
+            what = f"de-escalate from {tier_before}"
+        case "assigned":
+            what = f"hand off {owner_before} → {v['owner']}"
+        case "overridden":
+            what = f"override to {v['owner']} at {v['tier']}"
+        case "paused":
+            what = f"waiting on {v['waiting_on']}"
+        case kind if kind in fixed:
+            what = "override reconciled" if kind == "reconciled" else kind
+        case _:
+            what = ev.kind
+    return f"{action} {iss.id}: {what}"
 
 
 def clean_subject(text: str) -> str:
@@ -845,7 +854,7 @@ def stream(
     parent: str,
     branch: str,
 ) -> None:
-    """Write the fast-import stream: one commit per group, author = the group's actor."""
+    """Write one branch's commits to the fast-import stream; author = the group's actor."""
     w = out.write
     clock = 0
     for n, group in enumerate(commits):
@@ -879,7 +888,25 @@ def stream(
                 % (item.path.encode(), len(item.text), item.text)
             )
         w(b"\n")
-    w(b"done\n")
+
+
+def merge_lanes(out: Path, lanes: list[str], author: Author, at: int) -> str:
+    """One octopus merge whose issues/ holds every lane's folders; returns its commit id."""
+    entries: dict[str, str] = {}
+    for lane in lanes:
+        for line in git(out, "ls-tree", f"{lane}:issues").splitlines():
+            entries[line.split("\t", 1)[1]] = line
+    issues = git_input(out, "\n".join(entries.values()) + "\n", "mktree")
+    root = [
+        line if not line.endswith("\tissues") else f"040000 tree {issues}\tissues"
+        for line in git(out, "ls-tree", lanes[0]).splitlines()
+    ]
+    tree = git_input(out, "\n".join(root) + "\n", "mktree")
+    parents = [arg for lane in lanes for arg in ("-p", lane)]
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S+0000", time.gmtime(at))
+    env = identity_env(author, stamp)
+    message = f"Merge {len(lanes)} lanes of synthetic history"
+    return git(out, "commit-tree", tree, *parents, "-m", message, env=env)
 
 
 # -- the repository -------------------------------------------------------------------------
@@ -891,6 +918,24 @@ def git(repo: Path, *args: str, env: dict[str, str] | None = None) -> str:
         ["git", *args], cwd=repo, env=full, check=True, capture_output=True, text=True
     )
     return done.stdout.strip()
+
+
+def git_input(repo: Path, text: str, *args: str) -> str:
+    done = subprocess.run(
+        ["git", *args], cwd=repo, input=text, check=True, capture_output=True, text=True
+    )
+    return done.stdout.strip()
+
+
+def identity_env(author: Author, stamp: str) -> dict[str, str]:
+    return {
+        "GIT_AUTHOR_NAME": author.name,
+        "GIT_AUTHOR_EMAIL": author.email,
+        "GIT_COMMITTER_NAME": author.name,
+        "GIT_COMMITTER_EMAIL": author.email,
+        "GIT_AUTHOR_DATE": stamp,
+        "GIT_COMMITTER_DATE": stamp,
+    }
 
 
 def source_folder(given: Path | None) -> Path:
@@ -914,15 +959,7 @@ def lay_out(out: Path, source: Path, owner: Author) -> str:
     scaffold = Path(escmatrix.__file__).parent / "scaffold" / "gitattributes"
     if scaffold.is_file():
         shutil.copy(scaffold, out / ".gitattributes")
-    stamp = (START - timedelta(days=3)).strftime("%Y-%m-%dT%H:%M:%S+0000")
-    env = {
-        "GIT_AUTHOR_NAME": owner.name,
-        "GIT_AUTHOR_EMAIL": owner.email,
-        "GIT_COMMITTER_NAME": owner.name,
-        "GIT_COMMITTER_EMAIL": owner.email,
-        "GIT_AUTHOR_DATE": stamp,
-        "GIT_COMMITTER_DATE": stamp,
-    }
+    env = identity_env(owner, (START - timedelta(days=3)).strftime("%Y-%m-%dT%H:%M:%S+0000"))
     git(out, "add", "-A")
     git(
         out,
@@ -1013,15 +1050,25 @@ def generate(
     timings["render"] = time.perf_counter() - t1
 
     t2 = time.perf_counter()
-    budget = commits or min(
-        len(items), MAX_COMMITS, max(500, TREE_ENTRY_BUDGET * 2 // max(count, 1))
-    )
-    width = choose_slice(items, budget)
-    groups = batch(items, width)
+    n_lanes = -(-count // LANE_SIZE)
+    lane_of = {iss.id: n % n_lanes for n, iss in enumerate(issues)}
+    per_lane: list[list[Item]] = [[] for _ in range(n_lanes)]
+    for item in items:
+        per_lane[lane_of[item.issue]].append(item)
+    folders = max(count // n_lanes // 2, 1)  # issue folders in a lane's tree, on average
+    budget = commits or max(500, min(len(items), TREE_ENTRY_BUDGET // folders))
+    lanes: list[tuple[str, list[list[Item]]]] = []
+    widths = []
+    for n, lane_items in enumerate(per_lane):
+        width = choose_slice(lane_items, budget * len(lane_items) // len(items))
+        widths.append(width)
+        lanes.append(("main" if n_lanes == 1 else f"lane-{n}", batch(lane_items, width)))
+    n_commits = sum(len(groups) for _, groups in lanes)
     timings["batch"] = time.perf_counter() - t2
+    how = f"slices of {max(widths) // 60} min" if max(widths) else "one per event"
     log(
-        f"{count} issues, {len(items)} events, {len(groups)} commits"
-        + (f" (slices of {width // 60} min)" if width else " (one per event)")
+        f"{count} issues, {len(items)} events, {n_commits} commits ({how})"
+        + (f" on {n_lanes} merged branches" if n_lanes > 1 else "")
     )
 
     t3 = time.perf_counter()
@@ -1030,11 +1077,19 @@ def generate(
     )
     assert proc.stdin is not None
     with proc.stdin as pipe:
-        stream(pipe, groups, authors, matrix_commit, "main")
+        for branch, groups in lanes:
+            stream(pipe, groups, authors, matrix_commit, branch)
+        pipe.write(b"done\n")
     if proc.wait() != 0:
         raise SystemExit("git fast-import failed")
+    if n_lanes > 1:
+        names = [branch for branch, _ in lanes]
+        merge = merge_lanes(out, names, authors[owner_id], items[-1].at + MINUTE)
+        git(out, "update-ref", "refs/heads/main", merge)
+        for name in names:
+            git(out, "update-ref", "-d", f"refs/heads/{name}")
     timings["fast-import"] = time.perf_counter() - t3
-    del items, groups
+    del items, lanes, per_lane
 
     t4 = time.perf_counter()
     if split_index:
@@ -1073,6 +1128,11 @@ def generate(
         "matrix_commit": matrix_commit,
         "head": git(out, "rev-parse", "HEAD"),
         "actor": {"id": acting.id, "name": acting.name, "email": acting.email},
+        "tiers": [t.id for t in matrix.tiers],
+        "open_args": {
+            "category": sim.categories[0],
+            "severity": sim.severities[min(2, len(sim.severities) - 1)],
+        },
         "statuses": {
             s: sum(1 for i in issues if i.status == s)
             for s in ("open", "acknowledged", "paused", "resolved", "closed")

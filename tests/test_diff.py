@@ -86,7 +86,7 @@ def test_diff_says_each_change_in_plain_words(changed: tuple[Repo, str, str, str
 
 
 def test_what_if_names_the_probe_issues_affected(changed: tuple[Repo, str, str, str]) -> None:
-    """Category × severity probes, impact-score probes and the repository's own issues."""
+    """Category-by-severity probes, impact-score probes and the repository's own issues."""
     repo, before, after, issue = changed
     what_if = diff_json(repo, before, after)["what_if"]
     affected = {a["probe"]: a["changes"] for a in what_if["affected"]}

@@ -46,7 +46,7 @@ def test_the_base_matrix_has_no_findings() -> None:
 
 
 def test_reachable_scores_leave_out_sums_no_impact_gives() -> None:
-    """customers 3×{0..3} + uptime 2×{0,1,3}: 1, 4, 7, 10, 13, 14 are never scored."""
+    """customers 3 * {0..3} + uptime 2 * {0,1,3}: 1, 4, 7, 10, 13, 14 are never scored."""
     assert reachable_scores(matrix()) == [0, 2, 3, 5, 6, 8, 9, 11, 12, 15]
 
 
@@ -97,7 +97,7 @@ def test_coverage_counts_working_hours_across_timezones_and_midnight() -> None:
     people = base("people", "people")
     gap = lint(matrix(ladder={"tiers": tiers}, people={"people": people}), now=NOW, playbooks=None)
     assert rules_of(gap) == ["coverage-gap"]
-    assert "22:00–09:00 UTC" in gap[0].message  # London 09–17 (UTC in March), New York 14–22
+    assert "22:00–09:00 UTC" in gap[0].message  # London 09-17 (UTC in March), New York 14-22
     people[0]["working_hours"] = "21:00-10:00"  # alex, on call overnight in London
     covered = lint(
         matrix(ladder={"tiers": tiers}, people={"people": people}), now=NOW, playbooks=None

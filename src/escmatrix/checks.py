@@ -49,6 +49,9 @@ def check_repository(
             findings = lint(matrix, now=now, playbooks=playbook_files(root))
             problems += [_place(raw, f) for f in findings]
     problems += check_issues(root, matrix)
+    from escmatrix.store.playbooks import check_playbooks
+
+    problems += check_playbooks(root, matrix)
     return matrix, _sorted(problems)
 
 

@@ -30,6 +30,7 @@ from escmatrix.store.matrix_loader import load_matrix
 from escmatrix.store.repository import find_root
 
 if TYPE_CHECKING:
+    from escmatrix.core.debrief import OpenFollowUp
     from escmatrix.core.friction import FrictionNote
     from escmatrix.store.cache import IssueCache
     from escmatrix.store.git import GitRepo, LogEntry
@@ -383,6 +384,12 @@ class Workspace:
             lambda st: f"re-route to {decision.owner} at {decision.tier}",
         )
         return recorded, decision
+
+    def open_follow_ups(self) -> list[OpenFollowUp]:
+        """Debrief follow-ups not yet done, across every issue, soonest due first."""
+        from escmatrix.core.debrief import open_follow_ups
+
+        return open_follow_ups(self.issues(), self.clock.now().date())
 
     # -- friction notes and reports ---------------------------------------------------------
 

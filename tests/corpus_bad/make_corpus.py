@@ -359,7 +359,7 @@ matrix(
     "people",
     sub(people, "name: Kim Lee", "name: Zoë Lee").encode("latin-1"),
     "not valid UTF-8",
-    "Zo".encode() + b"\xeb",
+    b"Zo" + b"\xeb",
 )
 matrix(
     "lone-surrogate-utf8",
@@ -1170,6 +1170,96 @@ matrix(
 )
 
 
+# -- matrix and events: values PyYAML's own constructors choke on --------------------------------
+
+matrix(
+    "impossible-date",
+    "governance",
+    sub(governance, "last_reviewed: 2026-01-01", "last_reviewed: 2026-02-30"),
+    "2026-02-30",
+    "last_reviewed: 2026-02-30",
+    note="looks like a date, is not one",
+)
+matrix(
+    "impossible-month-in-list",
+    "calendars",
+    sub(calendars, "closures: [2026-12-24]", "closures: [2026-13-01]"),
+    "2026-13-01",
+    "2026-13-01",
+)
+matrix(
+    "impossible-date-in-absence",
+    "people",
+    sub(
+        people,
+        "    roles: [executive]\n",
+        "    roles: [executive]\n    out_of_office:\n      - {from: 2026-04-31, until: 2026-05-02}\n",
+    ),
+    "2026-04-31",
+    "2026-04-31",
+)
+matrix(
+    "explicit-timestamp-tag-on-text",
+    "governance",
+    sub(governance, "last_reviewed: 2026-01-01", "last_reviewed: !!timestamp soon"),
+    "timestamp",
+    "!!timestamp",
+)
+matrix(
+    "explicit-int-tag-on-text",
+    "severity",
+    sub(severity, "    weight: 3\n", "    weight: !!int three\n"),
+    "int",
+    "!!int",
+)
+matrix(
+    "explicit-int-tag-on-empty",
+    "comms",
+    sub(comms, "max_length: 600", "max_length: !!int ''"),
+    "int",
+    "!!int",
+)
+matrix(
+    "explicit-float-tag-on-text",
+    "severity",
+    sub(severity, "    min_score: 5\n", "    min_score: !!float high\n"),
+    "float",
+    "!!float",
+)
+matrix(
+    "explicit-bool-tag-on-text",
+    "ladder",
+    sub(
+        ladder,
+        "auto_escalate: {no_acknowledgement: true}",
+        "auto_escalate: {no_acknowledgement: !!bool maybe}",
+    ),
+    "bool",
+    "!!bool",
+)
+matrix(
+    "explicit-map-tag-on-list",
+    "teams",
+    sub(teams, "members: [alex, sam]", "members: !!map [alex, sam]"),
+    "map",
+    "!!map",
+)
+matrix(
+    "explicit-seq-tag-on-map",
+    "people",
+    sub(people, 'channels: {slack: "@alex"}', 'channels: !!seq {slack: "@alex"}'),
+    "seq",
+    "!!seq",
+)
+matrix(
+    "explicit-set-tag-on-list",
+    "categories",
+    sub(categories, "backups: [sam]", "backups: !!set [sam]"),
+    "set",
+    "!!set",
+)
+
+
 # -- events ------------------------------------------------------------------------------------
 
 event(
@@ -1540,6 +1630,48 @@ event(
     + "event: opened\nat: '2026-03-02T09:30:00Z'\nactor: alex\nmatrix: ''\ncategory: product-defect\nseverity: sev2\nrule: catch-all\nowner: alex\ntier: frontline\nengaged: alex\n",
     "missing required key 'title'",
     line=None,
+)
+event(
+    "impossible-timestamp",
+    "updated",
+    sub(UPDATED, "at: '2026-03-02T09:30:00Z'", "at: 2026-02-30T09:30:00Z"),
+    "2026-02-30",
+    "at: 2026-02-30",
+)
+event(
+    "impossible-month",
+    "commented",
+    sub(COMMENTED, "at: '2026-03-02T09:30:00Z'", "at: 2026-13-02"),
+    "2026-13-02",
+    "at: 2026-13-02",
+)
+event(
+    "explicit-timestamp-tag-on-text",
+    "commented",
+    sub(COMMENTED, "at: '2026-03-02T09:30:00Z'", "at: !!timestamp now"),
+    "timestamp",
+    "!!timestamp",
+)
+event(
+    "explicit-int-tag-on-satisfaction",
+    "closed",
+    sub(CLOSED, "customer_satisfaction: 4", "customer_satisfaction: !!int +"),
+    "int",
+    "!!int",
+)
+event(
+    "explicit-bool-tag-on-automatic",
+    "escalated",
+    sub(ESCALATED, "automatic: false", "automatic: !!bool perhaps"),
+    "bool",
+    "!!bool",
+)
+event(
+    "explicit-map-tag-on-scalar",
+    "updated",
+    sub(UPDATED, "dependencies: ''", "dependencies: !!map none"),
+    "map",
+    "!!map",
 )
 
 

@@ -150,10 +150,14 @@ def main_options(
 
 def _register() -> None:
     from escmatrix.cli.commands import (
+        comms,
+        debrief,
         demo,
+        drill,
         integrity,
         matrix_code,
         notify,
+        playbooks,
         reading,
         report,
         responder,
@@ -170,6 +174,10 @@ def _register() -> None:
     integrity.register(app)
     notify.register(app)
     report.register(app)
+    playbooks.register(app)
+    comms.register(app)
+    debrief.register(app)
+    drill.register(app)
 
 
 _register()

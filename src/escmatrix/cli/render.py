@@ -6,12 +6,13 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from rich import box
+from rich.cells import cell_len, set_cell_size
 from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from escmatrix.cli.output import safe
+from escmatrix.cli.output import literal, safe
 from escmatrix.core.issue import IssueState
 from escmatrix.core.matrix import Matrix
 from escmatrix.core.routing import RouteDecision
@@ -163,9 +164,20 @@ def issue(state: IssueState, matrix: Matrix, items: list[Clock], tz: str) -> Ren
     return Panel(Group(*parts), title=safe(f"{state.id}  {state.title}"), title_align="left")
 
 
-def issue_list(rows: list[IssueSummary], short: dict[str, str], tz: str, width: int) -> Table:
-    """One line per issue; the title takes what width is left and is cut with an ellipsis."""
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1))
+def _fit(text: str, width: int) -> str:
+    """`text` cut or padded to exactly `width` terminal cells, with an ellipsis when cut."""
+    if cell_len(text) > width:
+        return set_cell_size(text, width - 1) + "…"
+    return set_cell_size(text, width)
+
+
+def issue_list(rows: list[IssueSummary], short: dict[str, str], tz: str, width: int) -> Text:
+    """One line per issue, laid out by hand: a Rich Table is far too slow for thousands of rows.
+
+    The title takes what width is left; on a narrow terminal the category is shortened and the
+    opened and tier columns are dropped first.
+    """
+    zone = ZoneInfo(tz)
     widths = {
         "id": max(len(short.get(r.id, r.id)) for r in rows),
         "status": max(len(r.status) for r in rows),
@@ -178,31 +190,37 @@ def issue_list(rows: list[IssueSummary], short: dict[str, str], tz: str, width: 
     fixed = {col: max(w, len(col)) for col, w in widths.items()}
 
     def room() -> int:
-        return width - sum(fixed.values()) - 3 * len(fixed) - 1  # pad, rule, pad between columns
+        return width - sum(fixed.values()) - 2 * len(fixed) - 1
 
-    # On a narrow terminal give the title room: shorten the category, then drop opened and tier.
     if room() < 30:
         fixed["category"] = min(fixed["category"], 14)
     for optional in ("opened", "tier"):
         if room() < 30:
             del fixed[optional]
+    title_width = max(12, room())
+    out = Text(no_wrap=True, overflow="crop")  # laid out already: wrapping would only cost time
     for col, w in fixed.items():
-        table.add_column(col, no_wrap=True, overflow="ellipsis", width=w)
-    table.add_column("title", no_wrap=True, overflow="ellipsis", width=max(12, room()))
+        out.append(_fit(col, w) + "  ", "bold")
+    out.append(_fit("title", title_width) + "\n", "bold")
+    out.append("─" * (sum(fixed.values()) + 2 * len(fixed) + title_width) + "\n", "dim")
     for r in rows:
-        opened = datetime.fromisoformat(r.opened_at.replace("Z", "+00:00")).astimezone(ZoneInfo(tz))
+        opened = datetime.fromisoformat(r.opened_at.replace("Z", "+00:00")).astimezone(zone)
         cells = {
-            "id": safe(short.get(r.id, r.id), "bold"),
-            "status": Text(r.status, STATUS_STYLE.get(r.status, "")),
-            "sev": safe(r.severity),
-            "category": safe(r.category),
-            "owner": safe(r.owner),
-            "tier": safe(r.tier),
-            "opened": Text(opened.strftime("%m-%d %H:%M")),
+            "id": (short.get(r.id, r.id), "bold"),
+            "status": (r.status, STATUS_STYLE.get(r.status, "")),
+            "sev": (r.severity, ""),
+            "category": (r.category, ""),
+            "owner": (r.owner, ""),
+            "tier": (r.tier, ""),
+            "opened": (opened.strftime("%m-%d %H:%M"), ""),
         }
-        title = safe(r.title) + (Text(" ⚑", "magenta") if r.flagged else Text(""))
-        table.add_row(*(cells[col] for col in fixed), title)
-    return table
+        for col, w in fixed.items():
+            value, style = cells[col]
+            out.append(_fit(literal(value), w) + "  ", style)
+        flag = " ⚑" if r.flagged else ""
+        out.append(_fit(literal(r.title) + flag, title_width).rstrip() + "\n")
+    out.rstrip()
+    return out
 
 
 def log(entries: list[LogEntry], tz: str) -> Table:

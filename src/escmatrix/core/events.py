@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Literal, TypedDict, get_args
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
@@ -56,6 +56,9 @@ class Updated(EventBase):
     next_steps: Text = ""
     owner: Id | None = None
     dependencies: Text = ""
+    next_update_by: AwareDatetime | None = Field(
+        default=None, description="when the next update is promised (the status template's part)"
+    )
 
 
 class Assigned(EventBase):
@@ -149,6 +152,63 @@ class Commented(EventBase):
     text: Text = Field(min_length=1)
 
 
+class Noted(EventBase):
+    """An internal note: kept in the log, never put in a customer or partner draft."""
+
+    event: Literal["noted"] = "noted"
+    text: Text = Field(min_length=1)
+
+
+class Communicated(EventBase):
+    """What was told to whom: a drafted update as recorded (its text and SHA-256)."""
+
+    event: Literal["communicated"] = "communicated"
+    audience: Literal["customer", "partner", "executive"]
+    recipient: Id
+    text: Text = Field(min_length=1)
+    sha256: Text = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+class RepairAction(BaseModel):
+    """Who contacts the customer or partner (`contact`, an account id), by when, to do what."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    who: Id
+    contact: Id | None = None
+    by: date
+    action: Text = Field(min_length=1)
+
+
+class FollowUpItem(BaseModel):
+    """One follow-up from a debrief: what, whose, due when."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    item: Text = Field(min_length=1)
+    owner: Id
+    due: date
+
+
+class Debriefed(EventBase):
+    """After resolution: root cause, what went well and not, relationship repair, follow-ups."""
+
+    event: Literal["debriefed"] = "debriefed"
+    root_cause: Text = Field(min_length=1)
+    went_well: list[Text] = []
+    went_badly: list[Text] = []
+    repair: list[RepairAction] = []
+    follow_ups: list[FollowUpItem] = []
+
+
+class Fulfilled(EventBase):
+    """A debrief follow-up done; items are numbered from 1 across the issue's debriefs."""
+
+    event: Literal["fulfilled"] = "fulfilled"
+    item: int = Field(ge=1)
+    note: Text = ""
+
+
 Event = Annotated[
     Opened
     | Acknowledged
@@ -165,7 +225,11 @@ Event = Annotated[
     | Reopened
     | Closed
     | Alerted
-    | Commented,
+    | Commented
+    | Noted
+    | Communicated
+    | Debriefed
+    | Fulfilled,
     Field(discriminator="event"),
 ]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime
 from typing import Literal
 
 from escmatrix.core import events as ev
@@ -38,6 +38,42 @@ class TimelineEntry:
     actor: str
     kind: str
     summary: str
+
+
+@dataclass(frozen=True)
+class InternalNote:
+    at: datetime
+    actor: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Communication:
+    """One recorded update to a customer, partner or executive (`communicated`)."""
+
+    at: datetime
+    actor: str
+    audience: str
+    recipient: str
+    sha256: str
+
+
+@dataclass
+class FollowUp:
+    """A debrief follow-up item, numbered from 1 across the issue's debriefs."""
+
+    number: int
+    item: str
+    owner: str
+    due: date
+    debriefed_at: datetime
+    closed_at: datetime | None = None
+    closed_by: str | None = None
+    note: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
 
 
 @dataclass
@@ -89,6 +125,12 @@ class IssueState:
     alerts: set[tuple[str, str, datetime]] = field(default_factory=set)
     last_event_at: datetime | None = None
     status_before_pause: Status = "open"
+    # Tuples (not lists) so states pickled by an older version still have these attributes.
+    next_update_by: datetime | None = None
+    internal_notes: tuple[InternalNote, ...] = ()
+    communications: tuple[Communication, ...] = ()
+    debriefs: tuple[ev.Debriefed, ...] = ()
+    follow_ups: tuple[FollowUp, ...] = ()
 
     @property
     def is_active(self) -> bool:
@@ -183,6 +225,7 @@ def _apply(state: IssueState, event: ev.EventBase) -> None:
         case ev.Updated():
             state.last_update_at, state.last_status = at, event.status
             state.next_steps, state.dependencies = event.next_steps, event.dependencies
+            state.next_update_by = event.next_update_by
             _note(
                 state,
                 event,
@@ -276,7 +319,60 @@ def _apply(state: IssueState, event: ev.EventBase) -> None:
             _note(state, event, f"{event.alert}: {event.clock} due {event.due:%Y-%m-%d %H:%M} UTC")
         case ev.Commented():
             _note(state, event, f"comment: {event.text}")
+        case ev.Noted():
+            state.internal_notes = (
+                *state.internal_notes,
+                InternalNote(at, event.actor, event.text),
+            )
+            _note(state, event, f"internal note: {event.text}")
+        case ev.Communicated():
+            told = Communication(at, event.actor, event.audience, event.recipient, event.sha256)
+            state.communications = (*state.communications, told)
+            _note(
+                state,
+                event,
+                f"{event.audience} update recorded for {event.recipient} "
+                f"({len(event.text)} characters, sha256 {event.sha256[:12]})",
+            )
+        case ev.Debriefed():
+            _debriefed(state, event)
+        case ev.Fulfilled():
+            _fulfilled(state, event)
         case ev.Opened():
             _note(state, event, "a second 'opened' event was ignored")
         case _:
             _note(state, event, "unknown event ignored")
+
+
+def _debriefed(state: IssueState, event: ev.Debriefed) -> None:
+    state.root_cause = event.root_cause
+    state.debriefs = (*state.debriefs, event)
+    start = len(state.follow_ups)
+    state.follow_ups = (
+        *state.follow_ups,
+        *(
+            FollowUp(start + n, f.item, f.owner, f.due, event.at)
+            for n, f in enumerate(event.follow_ups, start=1)
+        ),
+    )
+    count = len(event.follow_ups)
+    _note(
+        state,
+        event,
+        f"debriefed: {event.root_cause}"
+        + (f" ({count} follow-up{'s' if count != 1 else ''})" if count else ""),
+    )
+
+
+def _fulfilled(state: IssueState, event: ev.Fulfilled) -> None:
+    item = next((f for f in state.follow_ups if f.number == event.item), None)
+    if item is None:
+        _note(state, event, f"follow-up {event.item} does not exist; ignored")
+        return
+    if item.is_open:
+        item.closed_at, item.closed_by, item.note = event.at, event.actor, event.note or None
+    _note(
+        state,
+        event,
+        f"follow-up {item.number} done: {item.item}" + (f" ({event.note})" if event.note else ""),
+    )

@@ -10,9 +10,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Literal, TypeVar
+from typing import Annotated, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from escmatrix.core.types import Duration, Id, Text, Timezone
 
@@ -412,11 +420,41 @@ _TRANSPORT_FIELDS = (
 
 
 class StatusTemplate(Model):
-    required: list[Literal["status", "next_steps", "owner", "dependencies"]] = [
+    required: list[Literal["status", "next_steps", "owner", "dependencies", "next_update_by"]] = [
         "status",
         "next_steps",
     ]
     max_length: int = Field(default=600, ge=40, le=10_000)
+
+
+class Jargon(Model):
+    """A term customers and partners should not have to decode, and what to say instead."""
+
+    term: Text = Field(min_length=1)
+    instead: Text | None = None
+
+
+def _jargon_term(value: object) -> object:
+    return {"term": value} if isinstance(value, str) else value
+
+
+JargonItem = Annotated[
+    Jargon,
+    BeforeValidator(_jargon_term),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "minLength": 1},
+                {
+                    "type": "object",
+                    "properties": {"term": {"type": "string"}, "instead": {"type": "string"}},
+                    "required": ["term"],
+                    "additionalProperties": False,
+                },
+            ]
+        }
+    ),
+]
 
 
 class CommsFile(Model):
@@ -425,6 +463,15 @@ class CommsFile(Model):
     channels: list[Channel] = []
     by_severity: dict[Id, list[Id]] = {}
     status_update: StatusTemplate = StatusTemplate()
+    jargon: list[JargonItem] = Field(
+        default=[],
+        description="terms flagged in customer, partner and executive drafts: a term, or "
+        "{term, instead} to suggest plain words",
+    )
+
+    @property
+    def jargon_terms(self) -> list[Jargon]:
+        return list(self.jargon)
 
 
 # -- governance ---------------------------------------------------------------------------------

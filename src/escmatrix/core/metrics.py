@@ -36,7 +36,7 @@ import math
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
@@ -67,6 +67,7 @@ AGE_BUCKETS: tuple[tuple[str, timedelta], ...] = (
     ("1-3d", timedelta(days=3)),
     (">3d", timedelta.max),
 )
+FAR = datetime(9999, 1, 1, tzinfo=UTC)
 NO_TEAM = "(no team)"
 NONE = "(none)"
 PATH_SEP = " → "
@@ -284,7 +285,9 @@ def measure_issue(
                 dep_moves.append((e.at, e.dependencies.strip()))
             case ev.Resolved():
                 ever_resolved = True
-    working = working_intervals(state, at)
+    active = active_intervals(state, at)
+    pauses = _pauses(state, at)
+    working = _subtract(active, (span for _, span in pauses))
 
     def dwell(changes: list[tuple[datetime, str]], first: str) -> dict[str, timedelta]:
         spent: dict[str, timedelta] = defaultdict(timedelta)
@@ -294,8 +297,8 @@ def measure_issue(
         return dict(spent)
 
     waits = dwell(dep_moves, "")
-    for waiting_on, (lo, hi) in _pauses(state, at):
-        paused = _overlap(lo, hi, active_intervals(state, at))
+    for waiting_on, (lo, hi) in pauses:
+        paused = _overlap(lo, hi, active)
         if paused:
             key = f"{waiting_on} (paused)"
             waits[key] = waits.get(key, timedelta(0)) + paused
@@ -305,13 +308,14 @@ def measure_issue(
         if state.first_acknowledged_at
         else None
     )
+    end = None if state.is_active else state.resolved_at or state.closed_at
     return Measured(
         state=state,
         at=at,
         team=person.team if person else NO_TEAM,
         path=PATH_SEP.join(state.tier_path),
         time_to_aid=aid,
-        time_to_resolution=time_to_resolution(state, at),
+        time_to_resolution=_overlap(state.opened_at, end, working) if end else None,
         age=_overlap(state.opened_at, at, working),
         tier_dwell=dwell(tier_moves, opened.tier),
         owner_dwell=dwell(owner_moves, opened.owner),
@@ -623,9 +627,7 @@ def clock_rows(measured: Iterable[Measured], states: set[str]) -> list[ClockRow]
                         stopped_at=c.stopped_at,
                     )
                 )
-    return sorted(
-        rows, key=lambda r: (r.due is None, r.due.timestamp() if r.due else 0.0, r.issue, r.clock)
-    )
+    return sorted(rows, key=lambda r: (r.due or FAR, r.issue, r.clock))
 
 
 class OverrideRow(Doc):
@@ -850,12 +852,16 @@ def bucket_length(window: Window) -> timedelta:
 def series(measured: Sequence[Measured], window: Window, at: datetime) -> list[Period]:
     """Per day, week or four weeks of the window (up to `at`): the cohort opened in that slice."""
     step = bucket_length(window)
+    buckets: dict[int, list[Measured]] = defaultdict(list)
+    for m in measured:
+        buckets[(m.state.opened_at - window.start) // step].append(m)
     out = []
-    start = window.start
+    start, index = window.start, 0
     last = min(window.end, at)
     while start < last:
         end = min(start + step, window.end)
-        items = [m for m in measured if start <= m.state.opened_at < end]
+        items = buckets.get(index, [])
+        index += 1
         out.append(
             Period(
                 start=start,
@@ -1147,14 +1153,24 @@ class _Measurer:
     def __init__(self, matrix: Matrix) -> None:
         self.matrix = matrix
         self.memo: dict[tuple[str, datetime], Measured | None] = {}
+        self.finished: dict[tuple[str, int], Measured] = {}
 
     def __call__(
         self, issue_id: str, events: Sequence[ev.EventBase], at: datetime
     ) -> Measured | None:
         key = (issue_id, at)
-        if key not in self.memo:
-            self.memo[key] = measure_issue(self.matrix, issue_id, events, at)
-        return self.memo[key]
+        if key in self.memo:
+            return self.memo[key]
+        # A finished, acknowledged issue measures the same at any later time: its clocks stopped.
+        seen = (issue_id, sum(1 for e in events if e.at <= at))
+        done = self.finished.get(seen)
+        measured = (
+            replace(done, at=at) if done else measure_issue(self.matrix, issue_id, events, at)
+        )
+        if measured and not measured.is_open and measured.state.first_acknowledged_at:
+            self.finished[seen] = measured
+        self.memo[key] = measured
+        return measured
 
 
 def cohort(
@@ -1176,13 +1192,30 @@ def cohort(
     return out
 
 
+def _matters_now(events: Sequence[ev.EventBase], at: datetime) -> bool:
+    """Active at `at`, or holding an override not yet reconciled (a scan, without a fold)."""
+    active = flagged = False
+    for e in events:
+        if e.at > at:
+            continue
+        if isinstance(e, ev.Opened | ev.Reopened):
+            active = True
+        elif isinstance(e, ev.Resolved | ev.Closed):
+            active = False
+        elif isinstance(e, ev.Overridden):
+            flagged = True
+        elif isinstance(e, ev.Reconciled):
+            flagged = False
+    return active or flagged
+
+
 def states_at(issues: Iterable[IssueEvents], at: datetime) -> list[tuple[IssueEvents, IssueState]]:
-    """Each issue opened by `at`, folded from its events up to `at` (cheap: no clocks)."""
+    """Issues active at `at` or with an override to reconcile, folded from events up to `at`."""
     out = []
     for issue_id, events in issues:
-        cut = [e for e in events if e.at <= at]
-        if cut and isinstance(cut[0], ev.Opened):
-            out.append(((issue_id, events), fold(issue_id, cut)))
+        if not events or not isinstance(events[0], ev.Opened) or not _matters_now(events, at):
+            continue
+        out.append(((issue_id, events), fold(issue_id, [e for e in events if e.at <= at])))
     return out
 
 

@@ -107,6 +107,7 @@ UPDATE_FLAGS = {
     "next_steps": "--next",
     "owner": "--owner",
     "dependencies": "--dependencies",
+    "next_update_by": "--next-update-by",
 }
 
 
@@ -118,6 +119,7 @@ def status_update(
     next_steps: str,
     owner: str | None,
     dependencies: str,
+    next_update_by: datetime | None = None,
 ) -> ev.Updated:
     _require(state, ACTIVE, "update")
     template = ctx.matrix.comms.status_update
@@ -127,7 +129,9 @@ def status_update(
         "owner": (owner or "").strip(),
         "dependencies": dependencies.strip(),
     }
-    missing = [part for part in template.required if not given[part]]
+    promised = next_update_by.isoformat() if next_update_by else ""
+    parts = given | {"next_update_by": promised}
+    missing = [part for part in template.required if not parts[part]]
     if missing:
         flags = ", ".join(UPDATE_FLAGS[m] for m in missing)
         raise UsageError(
@@ -142,12 +146,18 @@ def status_update(
         )
     if owner:
         _person(ctx, owner)
+    if next_update_by is not None and next_update_by <= ctx.at:
+        raise UsageError(
+            f"--next-update-by {next_update_by:%Y-%m-%d %H:%M} UTC is not in the future",
+            hint="promise a time after now, e.g. --next-update-by 2h",
+        )
     return ev.Updated(
         **ctx.stamp(),
         status=given["status"],
         next_steps=given["next_steps"],
         owner=owner or None,
         dependencies=given["dependencies"],
+        next_update_by=next_update_by,
     )
 
 

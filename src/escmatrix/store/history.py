@@ -65,6 +65,13 @@ def default_base(root: Path) -> tuple[str, str]:
     import git
 
     g = _git(root)
+    try:
+        g.rev_parse("--verify", "--quiet", "HEAD^{commit}")
+    except git.GitCommandError:
+        raise UsageError(
+            "this repository has no commits yet, so there is nothing to compare with",
+            hint="commit the matrix first, or name the revisions: `escmatrix diff BASE HEAD`",
+        ) from None
     candidates: list[str] = []
     with contextlib.suppress(git.GitCommandError):
         candidates.append(

@@ -7,6 +7,7 @@ part, the same everywhere.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -62,6 +63,8 @@ class IssueStore:
                 f"{prefix!r} is not an issue id",
                 hint="ids use the characters 0-9 and a-z without i, l, o, u, e.g. b7k3fx9qa",
             )
+        if ids.is_issue_id(text) and (self.folder / text).is_dir():
+            return text  # a full id: no need to list every folder
         found = ids.matching(text, self.issue_ids())
         if not found:
             raise NotFound(

@@ -80,6 +80,13 @@ def list_(
     fmt: Annotated[
         ListFormat, typer.Option("--format", "-f", help="table, json or csv.")
     ] = ListFormat.table,
+    follow_ups: Annotated[
+        bool,
+        typer.Option(
+            "--follow-ups",
+            help="List open debrief follow-ups instead (soonest due first; --owner filters).",
+        ),
+    ] = False,
 ) -> None:
     """List issues (active ones by default), with filters; ids shown by their shortest unique prefix."""
     from escmatrix.cli import output, present, render
@@ -89,6 +96,11 @@ def list_(
 
     if status not in STATUSES:
         raise UsageError(f"unknown --status {status!r}", hint=f"one of: {', '.join(STATUSES)}")
+    if follow_ups:
+        from escmatrix.cli.commands.debrief import list_follow_ups
+
+        list_follow_ups(ctx, fmt, owner)
+        return
     ws = workspace(ctx)
     if team is not None and team not in ws.matrix.teams:
         raise UsageError(f"unknown team {team!r}", hint=f"teams: {', '.join(ws.matrix.teams)}")

@@ -176,6 +176,9 @@ def open_(
     console.print(output.safe(f"opened {done.state.id}: {done.state.title}", "bold"))
     console.print(render.decision(decision, ws.matrix, timezone(ctx), title="Routed"))
     console.print(output.safe(f"commit {done.commit[:10]}", "dim"))
+    from escmatrix.cli.commands.playbooks import print_first_steps
+
+    print_first_steps(ws, done.state, timezone(ctx))
     _print_notes(_notify(ws, done))
 
 
@@ -293,17 +296,34 @@ def update(
     dependencies: Annotated[
         str, typer.Option("--dependencies", "--waiting-for", help="What we wait on.")
     ] = "",
+    next_update_by: Annotated[
+        str | None,
+        typer.Option(
+            "--next-update-by",
+            help="When the next update is promised: a time (ISO 8601) or a duration from now "
+            "(2h, 30m).",
+            show_default=False,
+        ),
+    ] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """Post a short status update (status, next steps, owner, dependencies)."""
+    """Post a short status update (status, next steps, owner, dependencies, next update by)."""
+    from escmatrix.cli.commands.comms import promised_time
     from escmatrix.core import responder as r
 
     ws = workspace(ctx)
+    promised = promised_time(next_update_by, ws.clock.now()) if next_update_by else None
     done = ws.act(
         issue,
         "update",
         lambda c, s: r.status_update(
-            c, s, status=status, next_steps=next_steps, owner=owner, dependencies=dependencies
+            c,
+            s,
+            status=status,
+            next_steps=next_steps,
+            owner=owner,
+            dependencies=dependencies,
+            next_update_by=promised,
         ),
         lambda s: status.strip().splitlines()[0] if status.strip() else "status update",
     )
@@ -552,16 +572,24 @@ def comment(
     ctx: typer.Context,
     issue: IssueArg,
     text: Annotated[str, typer.Argument(help="The comment.", show_default=False)],
+    internal: Annotated[
+        bool,
+        typer.Option(
+            "--internal",
+            help="An internal note: kept in the log, never in a customer or partner draft.",
+        ),
+    ] = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """Add a comment to an issue's timeline."""
+    """Add a comment to an issue's timeline (--internal: an internal note)."""
     from escmatrix.core import responder as r
+    from escmatrix.core.comms import internal_note
 
     ws = workspace(ctx)
     done = ws.act(
         issue,
         "comment",
-        lambda c, s: r.comment(c, s, text),
+        lambda c, s: internal_note(c.stamp(), text) if internal else r.comment(c, s, text),
         lambda s: text.strip().splitlines()[0] if text.strip() else "comment",
     )
     _finish(ctx, ws, done, fmt, "commented on")

@@ -1,0 +1,501 @@
+"""Run a drill: a scenario played on a virtual clock in a throwaway copy of the repository.
+
+matrix/ and playbooks/ are copied into a temporary folder with its own `git init`; the real
+repository is never touched. Issues are opened and acted on through the same workspace calls the
+commands use (one commit each), and at every moment that matters (a scripted event, a clock
+coming due or at risk) the sweep runs with `apply`, as CI would. Notifications are worked out and
+captured, never sent. What happened is collected in a `DrillResult`.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from escmatrix.clock import Clock
+from escmatrix.core import drill as d
+from escmatrix.core import responder
+from escmatrix.core.comms import internal_note
+from escmatrix.core.issue import IssueState
+from escmatrix.core.matrix import Absence, Matrix, PeopleFile, Person
+from escmatrix.core.notices import notices_for
+from escmatrix.core.routing import IssueFacts
+from escmatrix.core.sla import (
+    AT_RISK_SHARE,
+    clocks,
+    pauses_of,
+    targets_for,
+    tier_response,
+    work_clock,
+)
+from escmatrix.errors import EscmatrixError, InvalidInput, Location, Problem
+from escmatrix.store.git import Identity
+from escmatrix.store.matrix_loader import problems_from_validation
+from escmatrix.store.yamlio import locate, read_yaml
+from escmatrix.workspace import Recorded, Workspace
+
+MAX_STEPS = 20_000
+_MOVES = frozenset({"opened", "escalated", "deescalated", "assigned", "overridden", "rerouted"})
+COPIED = ("matrix", "playbooks")
+DRILL_IDENTITY = Identity("escmatrix drill", "drill@escmatrix.invalid")
+
+
+def load_scenario(path: Path, display: str | None = None) -> tuple[d.Scenario, Any]:
+    """The scenario and its parsed YAML (for positions), or InvalidInput at file:line:column."""
+    shown = display or str(path)
+    if not path.is_file():
+        raise InvalidInput([Problem("no such scenario file", Location(shown))])
+    data = read_yaml(path, shown)
+    if not isinstance(data, dict):
+        raise InvalidInput(
+            [
+                Problem(
+                    "a scenario is a mapping of keys",
+                    Location(shown, 1, 1),
+                    f"valid keys: {', '.join(d.Scenario.model_fields)}",
+                )
+            ]
+        )
+    try:
+        return d.Scenario.model_validate(data), data
+    except ValidationError as exc:
+        raise InvalidInput(
+            problems_from_validation(exc, data, shown, d.Scenario),
+            summary="the scenario is invalid",
+        ) from None
+
+
+def check(scenario: d.Scenario, data: Any, matrix: Matrix, display: str) -> None:
+    """Refuse a scenario that names what the matrix does not have, with file:line."""
+    found = d.check_scenario(scenario, matrix)
+    if not found:
+        return
+    problems = []
+    for p in found:
+        mark = locate(data, p.loc)
+        line, column = mark if mark else (None, None)
+        problems.append(Problem(p.message, Location(display, line, column), p.hint or None))
+    raise InvalidInput(problems, summary="the scenario does not fit the matrix")
+
+
+def copy_repository(source: Path) -> Path:
+    """matrix/ and playbooks/ in a new temporary git repository, committed once."""
+    target = Path(tempfile.mkdtemp(prefix="escmatrix-drill-"))
+    for folder in COPIED:
+        if (source / folder).is_dir():
+            shutil.copytree(source / folder, target / folder)
+    (target / "issues").mkdir()
+    (target / "issues" / ".gitkeep").write_text("")
+    hooks = target / ".git-no-hooks"
+    hooks.mkdir()
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=target, check=True, capture_output=True, text=True)
+
+    git("init", "-q", "-b", "main")
+    for key, value in (
+        ("user.name", DRILL_IDENTITY.name or ""),
+        ("user.email", DRILL_IDENTITY.email),
+        ("commit.gpgsign", "false"),
+        ("core.hooksPath", str(hooks)),
+    ):
+        git("config", key, value)
+    git("add", "--", *[f for f in (*COPIED, "issues") if (target / f).exists()])
+    git("commit", "-q", "-m", "drill: copy of the matrix and playbooks")
+    return target
+
+
+class DrillWorkspace(Workspace):
+    """A workspace whose actor is whoever the scenario says acts, not git's identity."""
+
+    acting: str = ""
+
+    def actor(self) -> tuple[str, Identity]:
+        person = self.matrix.people[self.acting]
+        return person.id, Identity(person.name, person.email)
+
+    def automation_identity(self) -> Identity:
+        bot = self.matrix.governance.automation
+        return Identity(bot.name, bot.email) if bot else DRILL_IDENTITY
+
+    def replace_matrix(self, matrix: Matrix) -> None:
+        self.__dict__["matrix"] = matrix  # `matrix` is a cached property: this is its cache
+
+
+@dataclass(frozen=True)
+class _Item:
+    at: datetime
+    order: tuple[int, int]
+    issue: d.DrillIssue | None = None
+    event: d.DrillEvent | None = None
+
+
+def run(
+    source: Path, scenario: d.Scenario, *, keep: bool = False
+) -> tuple[d.DrillResult, Path | None]:
+    """Play the scenario on a copy of `source`; the copy is deleted unless `keep`."""
+    root = copy_repository(source)
+    try:
+        result = _Run(root, scenario).play()
+    finally:
+        if not keep:
+            shutil.rmtree(root, ignore_errors=True)
+    return result, root if keep else None
+
+
+class _Run:
+    def __init__(self, root: Path, scenario: d.Scenario) -> None:
+        self.scenario = scenario
+        self.ws = DrillWorkspace(root, Clock(scenario.start), use_cache=False)
+        self.ws.notify_mode = "off"  # never send; notices are worked out below and captured
+        self.result = d.DrillResult(scenario.name, scenario.start, scenario.end)
+        self.names: dict[str, str] = {}  # issue id -> scenario name
+        self.states: dict[str, IssueState] = {}
+        self.stalled: set[tuple[str, str, datetime]] = set()
+        self.gap_keys: set[tuple[str | None, str, str]] = set()
+        self.deadlines: dict[tuple[str, str, datetime], d.Deadline] = {}
+        self.added_absences: dict[str, list[Absence]] = {}
+
+    @property
+    def matrix(self) -> Matrix:
+        return self.ws.matrix
+
+    # -- the loop ------------------------------------------------------------------------------
+
+    def play(self) -> d.DrillResult:
+        s = self.scenario
+        agenda = [_Item(s.when(i.at), (0, n), issue=i) for n, i in enumerate(s.issues)] + [
+            _Item(s.when(e.at), (1, n), event=e) for n, e in enumerate(s.events)
+        ]
+        agenda.sort(key=lambda item: (item.at, item.order))
+        now = s.start
+        for _ in range(MAX_STEPS):
+            self.ws.clock = Clock(now)
+            while agenda and agenda[0].at <= now:
+                self._do(agenda.pop(0), now)
+            self._observe(now)
+            self._sweep(now)
+            self._observe(now)
+            self._stalls(now)
+            upcoming = [t for t in self._moments(now) if t > now]
+            if agenda:
+                upcoming.append(agenda[0].at)
+            following = min(upcoming, default=s.end)
+            if now >= s.end:
+                break
+            now = min(following, s.end)
+        self._settle(s.end)
+        self.result.timeline.sort(key=lambda t: t.at)
+        self.result.deadlines = sorted(self.deadlines.values(), key=lambda x: (x.due, x.issue))
+        self.result.outcomes = d.evaluate(s, self.result)
+        return self.result
+
+    def _moments(self, now: datetime) -> list[datetime]:
+        """When something could next change: a clock coming due, at risk, or past a tier's
+        resolution share."""
+        found: list[datetime] = []
+        for state in self.states.values():
+            if not state.is_active or state.status == "paused":
+                continue
+            targets = targets_for(self.matrix, state.severity, state.customer, state.partner)
+            if targets.calendar != "24x7" and targets.calendar not in self.matrix.calendars:
+                continue
+            clock = work_clock(self.matrix, targets.calendar)
+            pauses = pauses_of(state)
+            for c in clocks(self.matrix, state, now):
+                if c.stopped_at is not None:
+                    continue
+                found.append(c.due)
+                found.append(clock.add(c.started, c.target * AT_RISK_SHARE, pauses))
+                if c.name == "resolution":
+                    share = self._resolution_share(state)
+                    if share is not None:
+                        found.append(clock.add(c.started, c.target * share, pauses))
+        return found
+
+    def _resolution_share(self, state: IssueState) -> float | None:
+        try:
+            percent = self.matrix.tier(state.tier).auto_escalate.resolution_percent
+        except KeyError:
+            return None
+        return percent / 100 if percent else None
+
+    # -- scripted items ------------------------------------------------------------------------
+
+    def _do(self, item: _Item, now: datetime) -> None:
+        if item.issue is not None:
+            self._open(item.issue, now)
+        elif item.event is not None:
+            try:
+                self._event(item.event, now)
+            except EscmatrixError as exc:
+                name = item.event.issue or self._only()
+                self._say(now, name, "refused", self.ws.acting, f"{item.event.do}: {exc.message}")
+
+    def _only(self) -> str | None:
+        return self.scenario.issues[0].name if len(self.scenario.issues) == 1 else None
+
+    def _open(self, issue: d.DrillIssue, now: datetime) -> None:
+        matrix = self.matrix
+        for gap in d.category_gaps(matrix, issue.category, now, issue.name):
+            self._gap(gap)
+        self.ws.acting = issue.opened_by or matrix.categories[issue.category].primary
+        facts = IssueFacts(
+            issue.category,
+            issue.severity,
+            dict(issue.impact),
+            issue.customer,
+            issue.partner,
+            tuple(issue.tags),
+        )
+        try:
+            done, _ = self.ws.open_issue(facts, issue.title, issue.description)
+        except EscmatrixError as exc:
+            self._say(now, issue.name, "refused", self.ws.acting, f"open: {exc.message}")
+            return
+        self.names[done.state.id] = issue.name
+        self.result.issues[issue.name] = done.state.id
+        self._recorded(done, None, now)
+
+    def _event(self, event: d.DrillEvent, now: datetime) -> None:
+        if event.do in ("away", "back"):
+            self._absence(event, now)
+            return
+        name = event.issue or self._only()
+        issue_id = self.result.issues.get(name or "")
+        if issue_id is None:
+            self._say(
+                now, name, "refused", event.by or "", f"{event.do}: the issue is not open yet"
+            )
+            return
+        state = self.states[issue_id]
+        self.ws.acting = event.by or self._default_actor(event, state)
+        r = responder
+        text = event.text.strip()
+        decide: Any
+        if event.do == "ack":
+            decide = lambda c, s: r.acknowledge(c, s, text)  # noqa: E731
+        elif event.do == "update":
+            decide = lambda c, s: self._update(c, s, text, event.next)  # noqa: E731
+        elif event.do == "assign":
+            to = event.to or ""
+            decide = lambda c, s: r.assign(c, s, to, text or "handed over in the drill")  # noqa: E731
+        elif event.do == "escalate":
+            decide = lambda c, s: r.escalate(c, s, text or "escalated in the drill", event.to)  # noqa: E731
+        elif event.do == "deescalate":
+            decide = lambda c, s: r.deescalate(c, s, text or "de-escalated in the drill", event.to)  # noqa: E731
+        elif event.do == "comment":
+            decide = lambda c, s: r.comment(c, s, text)  # noqa: E731
+        elif event.do == "note":
+            decide = lambda c, s: internal_note(c.stamp(), text)  # noqa: E731
+        elif event.do == "pause":
+            waiting = event.waiting_on or ("partner" if state.partner else "customer")
+            decide = lambda c, s: r.pause(c, s, waiting, text or f"waiting on the {waiting}")  # noqa: E731
+        elif event.do == "resume":
+            decide = lambda c, s: r.resume(c, s, text)  # noqa: E731
+        elif event.do == "resolve":
+            decide = lambda c, s: r.resolve(c, s, text or "resolved in the drill", "")  # noqa: E731
+        else:  # dispute: the partner (or customer) disputes; recorded, then taken up a tier
+            self._act(issue_id, "comment", lambda c, s: r.comment(c, s, f"dispute: {text}"), now)
+            state = self.states[issue_id]
+            self.ws.acting = event.by or state.engaged
+            decide = lambda c, s: r.escalate(c, s, f"dispute: {text}")  # noqa: E731
+            self._say(now, name, "dispute", self.ws.acting, text)
+        self._act(issue_id, event.do, decide, now)
+
+    def _update(self, c: responder.Context, s: IssueState, status: str, next_steps: str) -> Any:
+        """A status update, with the template's other required parts filled in sensibly."""
+        required = set(self.matrix.comms.status_update.required)
+        promised = None
+        if "next_update_by" in required:
+            cadence = targets_for(self.matrix, s.severity, s.customer, s.partner).update_every
+            promised = c.at + cadence
+        return responder.status_update(
+            c,
+            s,
+            status=status,
+            next_steps=next_steps or ("see the playbook" if "next_steps" in required else ""),
+            owner=c.actor if "owner" in required else None,
+            dependencies="none" if "dependencies" in required else "",
+            next_update_by=promised,
+        )
+
+    def _default_actor(self, event: d.DrillEvent, state: IssueState) -> str:
+        if event.do in ("ack", "update", "escalate", "deescalate", "assign"):
+            return state.engaged
+        if event.do == "dispute":
+            account = self.matrix.partners.get(state.partner or "") or self.matrix.customers.get(
+                state.customer or ""
+            )
+            if account is not None and account.liaison:
+                return account.liaison
+        return state.owner
+
+    def _act(self, issue_id: str, action: str, decide: Any, now: datetime) -> None:
+        before = self.states[issue_id]
+        done = self.ws.act(issue_id, action, decide, lambda s: f"drill: {action}")
+        self._recorded(done, before, now)
+
+    def _absence(self, event: d.DrillEvent, now: datetime) -> None:
+        person_id = event.person or ""
+        matrix = self.matrix
+        people = _people(matrix)
+        person = next(p for p in people if p.id == person_id)
+        mine = self.added_absences.setdefault(person_id, [])
+        if event.do == "away":
+            until = event.until or self.scenario.end.date()
+            absence = Absence.model_validate({"from": now.date(), "until": until, "note": "drill"})
+            mine.append(absence)
+            changed = person.model_copy(update={"out_of_office": [*person.out_of_office, absence]})
+            detail = f"{person_id} is out of office until {until}"
+        else:
+            kept = [a for a in person.out_of_office if a not in mine]
+            mine.clear()
+            changed = person.model_copy(update={"out_of_office": kept})
+            detail = f"{person_id} is back"
+        people = [changed if p.id == person_id else p for p in people]
+        self.ws.replace_matrix(
+            Matrix.assemble({**matrix.files, "people": PeopleFile(people=people)})
+        )
+        self._say(now, None, event.do, person_id, detail)
+        if event.do == "away":
+            for state in self.states.values():
+                if state.is_active and person_id in (state.owner, state.engaged):
+                    role = "owns" if state.owner == person_id else "is engaged on"
+                    self._gap(
+                        d.Gap(
+                            now,
+                            self.names[state.id],
+                            "away",
+                            f"{person_id} {role} the issue and is now out of office; nobody "
+                            "takes it over unless someone reassigns it",
+                        )
+                    )
+            for category in self.matrix.categories:
+                for gap in d.category_gaps(self.matrix, category, now, None):
+                    self._gap(gap)
+
+    # -- the sweep, clocks and gaps --------------------------------------------------------------
+
+    def _sweep(self, now: datetime) -> None:
+        _, recorded = self.ws.sweep(apply=True)
+        self.result.sweeps += 1
+        for done in recorded:
+            self._recorded(done, self.states.get(done.state.id), now)
+
+    def _recorded(self, done: Recorded, before: IssueState | None, now: datetime) -> None:
+        state = done.state
+        name = self.names.get(state.id, state.id)
+        self.states[state.id] = state
+        start = len(before.timeline) if before else 0
+        for entry in state.timeline[start:]:
+            self._say(entry.at, name, entry.kind, entry.actor, entry.summary)
+        events = [self.ws.store.read_event(self.ws.store.event_file(p)) for p in done.files]
+        for notice in notices_for(self.matrix, before, state, events, now):
+            for channel in notice.channels:
+                self.result.notifications.append(
+                    d.Captured(now, name, notice.kind, channel, notice.summary)
+                )
+        for event in events:
+            for note in d.skipped_tiers(str(getattr(event, "reason", ""))):
+                self._gap(d.Gap(now, name, "away", note))
+        snap = d.Snapshot(now, state.tier, state.engaged, state.owner, state.status)
+        self.result.snapshots.setdefault(name, []).append(snap)
+        engaged = (state.tier, state.engaged, state.owner)
+        if before is None or (before.tier, before.engaged, before.owner) != engaged:
+            how = next(
+                (e.summary for e in reversed(state.timeline[start:]) if e.kind in _MOVES),
+                state.timeline[-1].summary if state.timeline else "",
+            )
+            self.result.engagements.append(
+                d.Engagement(now, name, state.tier, state.engaged, state.owner, how)
+            )
+            for gap in d.engagement_gaps(self.matrix, name, state, now):
+                self._gap(gap)
+
+    def _observe(self, now: datetime) -> None:
+        """Record every clock's state; a clock seen breached is a missed deadline."""
+        for issue_id, state in self.states.items():
+            name = self.names[issue_id]
+            seen = set()
+            for c in clocks(self.matrix, state, now):
+                key = (name, c.name, c.started)
+                seen.add(key)
+                record = self.deadlines.get(key)
+                if record is None:
+                    record = self.deadlines[key] = d.Deadline(name, c.name, c.started, c.due)
+                if record.state != "open":
+                    continue
+                record.due = c.due
+                if c.state == "breached":
+                    record.state, record.settled_at = "missed", c.due
+                    self._say(c.due, name, "missed", "", f"{c.name} deadline missed")
+                elif c.state == "met" or c.stopped_at is not None:
+                    record.state, record.settled_at = "met", c.stopped_at or now
+            for key, record in self.deadlines.items():
+                if key[0] == name and key not in seen and record.state == "open":
+                    record.state, record.settled_at = "met", now  # superseded before it came due
+
+    def _stalls(self, now: datetime) -> None:
+        """A tier's response time passed without acknowledgement and nothing moves it on."""
+        top = self.matrix.tiers[-1].id if self.matrix.tiers else ""
+        for issue_id, state in self.states.items():
+            if not state.is_active or state.status == "paused":
+                continue
+            clock = tier_response(self.matrix, state, now)
+            if clock is None or clock.stopped_at is not None or clock.elapsed < clock.target:
+                continue
+            key = (issue_id, state.tier, state.tier_since)
+            if key in self.stalled:
+                continue
+            self.stalled.add(key)
+            tier = self.matrix.tier(state.tier)
+            name = self.names[issue_id]
+            if state.tier == top:
+                detail = (
+                    f"the top tier ({state.tier}, {state.engaged}) did not acknowledge within "
+                    f"{_duration(clock.target)}; there is nobody further up"
+                )
+                self._gap(d.Gap(now, name, "top-tier", detail))
+            elif not tier.auto_escalate.no_acknowledgement:
+                detail = (
+                    f"tier {state.tier} ({state.engaged}) did not acknowledge within "
+                    f"{_duration(clock.target)} and the ladder does not escalate on its own "
+                    "(auto_escalate.no_acknowledgement is off): the issue stalls"
+                )
+                self._gap(d.Gap(now, name, "stalled", detail))
+
+    def _settle(self, end: datetime) -> None:
+        for record in self.deadlines.values():
+            if record.state == "open" and record.due <= end:
+                record.state, record.settled_at = "missed", record.due
+
+    def _gap(self, gap: d.Gap) -> None:
+        key = (gap.issue, gap.kind, gap.detail)
+        if key in self.gap_keys:
+            return
+        self.gap_keys.add(key)
+        self.result.gaps.append(gap)
+        self._say(gap.at, gap.issue, "gap", "", gap.detail)
+
+    def _say(self, at: datetime, issue: str | None, kind: str, who: str, detail: str) -> None:
+        self.result.timeline.append(d.TimelineItem(at, issue, kind, who, detail))
+
+
+def _people(matrix: Matrix) -> list[Person]:
+    people = matrix.files["people"]
+    assert isinstance(people, PeopleFile)
+    return list(people.people)
+
+
+def _duration(delta: timedelta) -> str:
+    from escmatrix.core.types import format_duration
+
+    return format_duration(delta)
