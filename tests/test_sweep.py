@@ -151,3 +151,14 @@ def test_sweep_table_output_says_dry_run(tmp_repo: Repo) -> None:
     tmp_repo.open(severity="sev2", now=OPENED)
     result = tmp_repo.ok("sweep", now="2026-03-02T09:40:00Z")
     assert "dry run: nothing written" in result.stdout
+
+
+def test_init_writes_a_scheduled_sweep_workflow(tmp_repo: Repo) -> None:
+    """`init` lays out a GitHub workflow that runs the sweep on a schedule and records it."""
+    import yaml
+
+    workflow = tmp_repo.path / ".github" / "workflows" / "escmatrix-sweep.yaml"
+    data = yaml.safe_load(workflow.read_text(encoding="utf-8"))
+    assert data[True]["schedule"][0]["cron"]  # YAML 1.1 reads the key `on` as true
+    steps = [step.get("run", "") for step in data["jobs"]["sweep"]["steps"]]
+    assert any("escmatrix sweep --apply" in run for run in steps)

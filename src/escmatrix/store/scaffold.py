@@ -30,6 +30,7 @@ GIT_SETTINGS = {"core.splitIndex": "true", "index.version": "4"}
 
 CI_FILES = {
     ".github/workflows/escmatrix.yaml": "escmatrix-workflow.yaml",
+    ".github/workflows/escmatrix-sweep.yaml": "escmatrix-sweep.yaml",
     ".pre-commit-config.yaml": "pre-commit-config.yaml",
 }
 """What init writes for CI and pre-commit (target path: starter file under scaffold/ci/)."""
