@@ -139,7 +139,16 @@ def build(root: Path) -> None:
     for category in categories:
         playbook = root / "playbooks" / str(category["playbook"])
         playbook.parent.mkdir(parents=True, exist_ok=True)
-        playbook.write_text(f"# {category['name']}\n\n1. Triage.\n", encoding="utf-8")
+        front = {
+            "category": category["id"],
+            "owners": [category["primary"]],
+            "review": "2026-12-31",
+            "steps": [{"step": "Triage", "owner": "frontline", "within": "1h"}],
+        }
+        playbook.write_text(
+            f"---\n{yaml.safe_dump(front, sort_keys=False)}---\n\n# {category['name']}\n",
+            encoding="utf-8",
+        )
     (root / "issues").mkdir()
 
 

@@ -370,8 +370,8 @@ def _encode(value: int, width: int) -> str:
 class Simulator:
     """Makes issues whose events form valid, plausible lifecycles under `matrix`."""
 
-    def __init__(self, matrix: Matrix, matrix_commit: str, rng: random.Random) -> None:
-        self.m, self.commit, self.rng = matrix, matrix_commit, rng
+    def __init__(self, matrix: Matrix, rng: random.Random) -> None:
+        self.m, self.rng = matrix, rng
         self.categories = list(matrix.categories)
         self.cat_weights = [CATEGORY_WEIGHTS.get(c, 10) for c in self.categories]
         self.customers = list(matrix.customers)
@@ -1027,7 +1027,7 @@ def generate(
     owner_id = owners[0] if owners and owners[0] in people else next(iter(people))
     matrix_commit = lay_out(out, src, authors[owner_id])
 
-    sim = Simulator(matrix, matrix_commit, rng)
+    sim = Simulator(matrix, rng)
     now = int(NOW.timestamp())
     start = int(START.timestamp())
     n_active = round(count * ACTIVE_SHARE)

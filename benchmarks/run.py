@@ -294,19 +294,28 @@ class Bench:
             ),
         ]
 
-    def measure(self, size: int, log: Callable[[str], None]) -> list[Row]:
+    def measure(
+        self, size: int, log: Callable[[str], None], only: list[str] | None = None
+    ) -> list[Row]:
         steps = self.steps(size)
+        if only:
+            steps = [
+                s
+                for s in steps
+                if s.name in SHORT or any(s.name == o or s.name.startswith(o + " ") for o in only)
+            ]
         rows = {s.name: Row(s.name, s.floor, s.target) for s in steps}
         for s in steps:
             if not s.available:
                 rows[s.name].status = "n/a"
                 rows[s.name].note = s.why
-        if len(self.escalatable) < self.runs + 1:
-            rows[
-                "escalate"
-            ].note = (
-                f"only {len(self.escalatable)} fresh issues; some runs escalate one issue again"
-            )
+        if "escalate" in rows and len(self.escalatable) < self.runs + 1:
+            note = f"only {len(self.escalatable)} fresh issues; some runs escalate one issue again"
+            rows["escalate"].note = note
+        # bring the cache up to date once, untimed and without a time limit
+        started = time.perf_counter()
+        self.call(self.esc("list"))
+        log(f"  prepare: one untimed `list` took {time.perf_counter() - started:.1f} s")
         n = 0
         for round_no in range(self.runs + 1):  # round 0 is the warm-up
             started = time.perf_counter()
@@ -329,10 +338,13 @@ class Bench:
                         wall, cpu = self.timed(commands)
                 except RuntimeError as exc:
                     row.status = str(exc) if "timed out" in str(exc) else f"error: {exc}"
+                    log(f"    {s.name}: {row.status}")
                     continue
                 if round_no > 0:
                     row.wall.append(wall)
                     row.cpu.append(cpu)
+                else:
+                    log(f"    warm-up {s.name}: {wall:.2f} s")
             # settle: let the cache take in this round's commits, untimed, so reads stay warm
             self.call(self.esc("list"))
             label = "warm-up" if round_no == 0 else f"round {round_no}/{self.runs}"
@@ -361,7 +373,9 @@ def ensure_repo(
 def reset(repo: Path, meta: dict[str, Any]) -> None:
     """Back to the generated HEAD, with nothing left over from earlier runs."""
     subprocess.run(["git", "reset", "-q", "--hard", meta["head"]], cwd=repo, check=True)
-    subprocess.run(["git", "clean", "-fdq", "--", "issues", "notes"], cwd=repo, check=True)
+    # what a run adds (new issues, floor files) is committed, so the reset removes it; walking
+    # every folder for untracked files (`git clean`) would cost minutes at 100k issues
+    shutil.rmtree(repo / "notes", ignore_errors=True)
     out = subprocess.run(
         ["git", "count-objects"], cwd=repo, check=True, capture_output=True, text=True
     ).stdout
@@ -394,6 +408,9 @@ def evaluate(rows: list[Row]) -> list[dict[str, Any]]:
         floor_median = floor.median if floor else None
         median = r.median
         ratio = median / floor_median if median is not None and floor_median else None
+        cpu = statistics.median(r.cpu) if r.cpu else None
+        floor_cpu = statistics.median(floor.cpu) if floor and floor.cpu else None
+        cpu_ratio = cpu / floor_cpu if cpu is not None and floor_cpu else None
         met: bool | None = None
         if r.target and median is not None:
             if r.target.seconds is not None:
@@ -408,7 +425,8 @@ def evaluate(rows: list[Row]) -> list[dict[str, Any]]:
                 "median": median,
                 "min": min(r.wall) if r.wall else None,
                 "max": max(r.wall) if r.wall else None,
-                "cpu_median": statistics.median(r.cpu) if r.cpu else None,
+                "cpu_median": cpu,
+                "cpu_ratio": cpu_ratio,
                 "floor": r.floor,
                 "floor_median": floor_median,
                 "ratio": ratio,
@@ -420,41 +438,44 @@ def evaluate(rows: list[Row]) -> list[dict[str, Any]]:
     return out
 
 
-def table(results: list[dict[str, Any]]) -> str:
-    head = ["command", "median", "spread (min–max)", "cpu", "floor", "ratio", "target", "met"]
+def table(results: list[dict[str, Any]], markdown: bool = False) -> str:
+    head = ["command", "median", "spread (min–max)", "cpu", "floor", "ratio", "cpu ratio"]
+    head += ["target", "met"]
     lines = [head]
     for r in results:
         if r["status"] != "ok":
-            lines.append([r["command"], "n/a", "", "", "", "", r["target"] or "", r["status"]])
+            lines.append([r["command"], "n/a", "", "", "", "", "", r["target"] or "", r["status"]])
             continue
         floor = f"{SHORT[r['floor']]} {ms(r['floor_median'])}" if r["floor"] else "(floor)"
-        spread = f"{ms(r['min'])} – {ms(r['max'])}"
-        ratio = f"{r['ratio']:.2f}×" if r["ratio"] is not None else ""
-        met = {True: "yes", False: "NO", None: ""}[r["met"]]
         lines.append(
             [
                 r["command"],
                 ms(r["median"]),
-                spread,
+                f"{ms(r['min'])} – {ms(r['max'])}",
                 ms(r["cpu_median"]),
                 floor,
-                ratio,
+                f"{r['ratio']:.2f}×" if r["ratio"] is not None else "",
+                f"{r['cpu_ratio']:.2f}×" if r.get("cpu_ratio") is not None else "",
                 r["target"] or "—",
-                met,
+                {True: "yes", False: "NO", None: ""}[r["met"]],
             ]
         )
+    notes = [f"{r['command']}: {r['note']}" for r in results if r["note"]]
+    if markdown:
+        rows = ["| " + " | ".join(line) + " |" for line in lines]
+        rows.insert(1, "|" + "|".join("---" for _ in head) + "|")
+        return "\n".join([*rows, "", *notes])
     widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
     text = []
     for n, line in enumerate(lines):
         cells = [
-            c.ljust(w) if i in (0, 4, 6) else c.rjust(w)
+            c.ljust(w) if i in (0, 4, 7) else c.rjust(w)
             for i, (c, w) in enumerate(zip(line, widths, strict=True))
         ]
         text.append("  ".join(cells).rstrip())
         if n == 0:
             text.append("  ".join("-" * w for w in widths))
-    notes = [f"  {r['command']}: {r['note']}" for r in results if r["note"]]
-    return "\n".join(text + notes)
+    return "\n".join(text + ["  " + n for n in notes])
 
 
 def machine() -> dict[str, Any]:
@@ -480,11 +501,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--regenerate", action="store_true", help="rebuild cached repositories")
     parser.add_argument("--json", type=Path, default=None, help="write the results here")
     parser.add_argument(
+        "--only",
+        default="",
+        help="time only these lines (comma-separated; 'list' also takes the list variants, "
+        "'cache' the rebuild); floors always run",
+    )
+    parser.add_argument("--markdown", action="store_true", help="print the tables as Markdown")
+    parser.add_argument(
+        "--show", type=Path, default=None, help="print the tables of an earlier --json file"
+    )
+    parser.add_argument(
         "--timeout", type=float, default=120, help="give up on a command after this many seconds"
     )
     args = parser.parse_args(argv)
+    if args.show:
+        saved = json.loads(args.show.read_text())
+        for size in saved["sizes"].values():
+            print(f"\n{size['title']}\n\n{table(size['results'], args.markdown)}\n")
+        return 0
     sizes = [1000] if args.quick else [int(s.replace("_", "")) for s in args.sizes.split(",")]
     runs = 3 if args.quick else args.runs
+    only = [o.strip() for o in args.only.split(",") if o.strip()] or None
     if shutil.which("escmatrix") is None:
         print("escmatrix is not on PATH; `pip install -e .` first", file=sys.stderr)
         return 2
@@ -500,7 +537,7 @@ def main(argv: list[str] | None = None) -> int:
         log(f"timing {size:,} issues ({runs} rounds + warm-up) in {repo}")
         load_before = os.getloadavg()[0]
         try:
-            rows = Bench(repo, meta, runs, args.timeout).measure(size, log)
+            rows = Bench(repo, meta, runs, args.timeout).measure(size, log, only)
         finally:
             reset(repo, meta)
         results = evaluate(rows)
@@ -510,7 +547,7 @@ def main(argv: list[str] | None = None) -> int:
             f"generated in {meta['seconds']['total']:.0f} s; {runs} runs; load average ~{load:.1f} "
             f"on {os.cpu_count()} cores"
         )
-        print(f"\n{title}\n{table(results)}\n", flush=True)
+        print(f"\n{title}\n\n{table(results, args.markdown)}\n", flush=True)
         report["sizes"][str(size)] = {
             "title": title,
             "meta": {k: v for k, v in meta.items() if k != "active"},

@@ -120,6 +120,7 @@ def test_html_needs_out_and_writes_one_page(repo: Repo, tmp_path: Path) -> None:
     site = tmp_path / "site"
     repo.ok("report", *WINDOW, "--format", "html", "--out", str(site), now=NOW)
     page = (site / "index.html").read_text(encoding="utf-8")
+    assert (site / "index.html").stat().st_mode & 0o044  # readable by a web server
     assert page.count("<svg") == 4
     assert "<script" not in page  # pygal's own script is removed: nothing runs
     assert not re.search(r"(src|href)\s*=\s*[\"']?(https?:)?//|url\(\s*[\"']?(https?:)?//", page)
@@ -237,7 +238,9 @@ def test_markdown_escapes_hostile_user_text(tmp_repo: Repo) -> None:
     text = tmp_repo.ok("report", "--format", "markdown", now="2026-03-03T00:00:00Z").stdout
     line = next(ln for ln in text.splitlines() if "onerror" in ln)
     assert "<img" not in line
-    assert "&lt;img src=x onerror=alert(1)&gt; \\| \\*bold\\* \\[link\\](http://x) \\`code\\`" in line
+    assert (
+        "&lt;img src=x onerror=alert(1)&gt; \\| \\*bold\\* \\[link\\](http://x) \\`code\\`" in line
+    )
 
 
 def test_md_filter() -> None:

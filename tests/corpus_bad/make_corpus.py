@@ -1,4 +1,5 @@
-"""Write the bad-input corpus (matrix/<case>/<kind>.yaml, events/<case>.yaml) and cases.yaml.
+"""Write the bad-input corpus (matrix/<case>/<kind>.yaml, events/<case>.yaml,
+playbooks/<case>/product-defect.md) and cases.yaml.
 
 The files on disk are the corpus; this script is how they were made, kept so a case can be added
 or changed in one place: `python tests/corpus_bad/make_corpus.py`. Each case starts from a valid
@@ -18,6 +19,7 @@ import yaml
 
 HERE = Path(__file__).resolve().parent
 SCAFFOLD = HERE.parent.parent / "src" / "escmatrix" / "scaffold" / "matrix"
+PLAYBOOK = (SCAFFOLD.parent / "playbooks" / "product-defect.md").read_text(encoding="utf-8")
 
 EVENT_HEADER = (
     "# escmatrix event: append-only; never edit or delete, record a correction as a new event\n"
@@ -91,7 +93,7 @@ COMMENTED = EVENT_HEADER + (
 class Case:
     file: str  # relative to tests/corpus_bad/
     data: bytes
-    message: str  # a fragment the message about this file must contain (case-insensitive)
+    message: str | list[str]  # a fragment the message must contain (or one of several), any case
     at: bytes | None = None  # the expected line is the first line holding these bytes
     line: int | None = None  # or given outright
     name: str | None = None  # events: the event kind the test names the file with
@@ -127,7 +129,7 @@ def matrix(
     case: str,
     kind: str,
     text: str | bytes,
-    message: str,
+    message: str | list[str],
     at: str | bytes | None = None,
     *,
     line: int | None = None,
@@ -147,7 +149,7 @@ def event(
     case: str,
     name: str,
     text: str | bytes,
-    message: str,
+    message: str | list[str],
     at: str | bytes | None = None,
     *,
     line: int | None = None,
@@ -161,6 +163,26 @@ def event(
     if gz:
         data = gzip.compress(data, compresslevel=9, mtime=0)
     CASES.append(Case(file, data, message, where, line, name, read, note))
+
+
+def playbook(
+    case: str,
+    text: str | bytes,
+    message: str | list[str],
+    at: str | bytes | None = None,
+    *,
+    line: int | None = None,
+    read: str = "refuse",
+    note: str = "",
+    gz: bool = False,
+) -> None:
+    """A playbook case: replaces playbooks/product-defect.md."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    where = at.encode("utf-8") if isinstance(at, str) else at
+    file = "playbooks/" + case + "/product-defect.md" + (".gz" if gz else "")
+    if gz:
+        data = gzip.compress(data, compresslevel=9, mtime=0)
+    CASES.append(Case(file, data, message, where, line, None, read, note))
 
 
 def billion_laughs(levels: int = 9) -> str:
@@ -1176,7 +1198,7 @@ matrix(
     "impossible-date",
     "governance",
     sub(governance, "last_reviewed: 2026-01-01", "last_reviewed: 2026-02-30"),
-    "2026-02-30",
+    ["2026-02-30", "day", "date"],
     "last_reviewed: 2026-02-30",
     note="looks like a date, is not one",
 )
@@ -1184,7 +1206,7 @@ matrix(
     "impossible-month-in-list",
     "calendars",
     sub(calendars, "closures: [2026-12-24]", "closures: [2026-13-01]"),
-    "2026-13-01",
+    ["2026-13-01", "month", "date"],
     "2026-13-01",
 )
 matrix(
@@ -1195,35 +1217,35 @@ matrix(
         "    roles: [executive]\n",
         "    roles: [executive]\n    out_of_office:\n      - {from: 2026-04-31, until: 2026-05-02}\n",
     ),
-    "2026-04-31",
+    ["2026-04-31", "day", "date"],
     "2026-04-31",
 )
 matrix(
     "explicit-timestamp-tag-on-text",
     "governance",
     sub(governance, "last_reviewed: 2026-01-01", "last_reviewed: !!timestamp soon"),
-    "timestamp",
+    ["timestamp", "soon"],
     "!!timestamp",
 )
 matrix(
     "explicit-int-tag-on-text",
     "severity",
     sub(severity, "    weight: 3\n", "    weight: !!int three\n"),
-    "int",
+    ["int", "three"],
     "!!int",
 )
 matrix(
     "explicit-int-tag-on-empty",
     "comms",
     sub(comms, "max_length: 600", "max_length: !!int ''"),
-    "int",
+    ["int"],
     "!!int",
 )
 matrix(
     "explicit-float-tag-on-text",
     "severity",
     sub(severity, "    min_score: 5\n", "    min_score: !!float high\n"),
-    "float",
+    ["float", "high"],
     "!!float",
 )
 matrix(
@@ -1234,28 +1256,28 @@ matrix(
         "auto_escalate: {no_acknowledgement: true}",
         "auto_escalate: {no_acknowledgement: !!bool maybe}",
     ),
-    "bool",
+    ["bool", "maybe"],
     "!!bool",
 )
 matrix(
     "explicit-map-tag-on-list",
     "teams",
     sub(teams, "members: [alex, sam]", "members: !!map [alex, sam]"),
-    "map",
+    ["map"],
     "!!map",
 )
 matrix(
     "explicit-seq-tag-on-map",
     "people",
     sub(people, 'channels: {slack: "@alex"}', 'channels: !!seq {slack: "@alex"}'),
-    "seq",
+    ["seq", "sequence", "list"],
     "!!seq",
 )
 matrix(
     "explicit-set-tag-on-list",
     "categories",
     sub(categories, "backups: [sam]", "backups: !!set [sam]"),
-    "set",
+    ["!!set", " set"],
     "!!set",
 )
 
@@ -1635,48 +1657,128 @@ event(
     "impossible-timestamp",
     "updated",
     sub(UPDATED, "at: '2026-03-02T09:30:00Z'", "at: 2026-02-30T09:30:00Z"),
-    "2026-02-30",
+    ["2026-02-30", "day", "date"],
     "at: 2026-02-30",
 )
 event(
     "impossible-month",
     "commented",
     sub(COMMENTED, "at: '2026-03-02T09:30:00Z'", "at: 2026-13-02"),
-    "2026-13-02",
+    ["2026-13-02", "month", "date"],
     "at: 2026-13-02",
 )
 event(
     "explicit-timestamp-tag-on-text",
     "commented",
     sub(COMMENTED, "at: '2026-03-02T09:30:00Z'", "at: !!timestamp now"),
-    "timestamp",
+    ["timestamp", "now"],
     "!!timestamp",
 )
 event(
     "explicit-int-tag-on-satisfaction",
     "closed",
     sub(CLOSED, "customer_satisfaction: 4", "customer_satisfaction: !!int +"),
-    "int",
+    ["int", "+"],
     "!!int",
 )
 event(
     "explicit-bool-tag-on-automatic",
     "escalated",
     sub(ESCALATED, "automatic: false", "automatic: !!bool perhaps"),
-    "bool",
+    ["bool", "perhaps"],
     "!!bool",
 )
 event(
     "explicit-map-tag-on-scalar",
     "updated",
     sub(UPDATED, "dependencies: ''", "dependencies: !!map none"),
-    "map",
+    ["map"],
     "!!map",
 )
 
 
+# -- playbooks: the YAML front matter of playbooks/product-defect.md -----------------------------
+
+pb = PLAYBOOK
+playbook(
+    "front-matter-never-closed",
+    pb.replace("---\n\n# Product defect", "\n# Product defect"),
+    "never closed",
+    line=1,
+)
+playbook("no-front-matter", pb.split("---\n", 2)[2], "no front matter", line=1)
+playbook(
+    "tab-in-front-matter", sub(pb, "    within: 4h\n", "\twithin: 4h\n"), "tab", "\twithin: 4h"
+)
+playbook(
+    "duplicate-category",
+    sub(pb, "category: product-defect\n", "category: product-defect\ncategory: service-downtime\n"),
+    "duplicate key 'category'",
+    "category: service-downtime",
+)
+playbook(
+    "unknown-key-in-step",
+    sub(pb, "    within: 2h\n", "    within: 2h\n    duration: 2h\n"),
+    "unknown key 'duration'",
+    "duration: 2h",
+)
+playbook(
+    "duration-as-word",
+    sub(pb, "    within: 4h\n", "    within: soon\n"),
+    "not a duration",
+    "within: soon",
+)
+playbook(
+    "duration-sexagesimal",
+    sub(pb, "    within: 4h\n", "    within: 1:30\n"),
+    "number",
+    "within: 1:30",
+)
+playbook(
+    "impossible-review-date",
+    sub(pb, "review: 2026-01-01", "review: 2026-02-30"),
+    ["2026-02-30", "day", "date"],
+    "review: 2026-02-30",
+)
+playbook("no-owners", sub(pb, "owners: [alex, sam]", "owners: []"), "at least 1", "owners: []")
+playbook(
+    "category-path-traversal",
+    sub(pb, "category: product-defect", "category: ../../etc/passwd"),
+    "pattern",
+    "category: ../",
+)
+playbook(
+    "audience-unknown",
+    sub(pb, "    audience: customer", "    audience: everyone"),
+    "audience",
+    "audience: everyone",
+)
+playbook(
+    "front-matter-is-a-list",
+    pb.replace(pb.split("---\n")[1], "- step one\n- step two\n"),
+    "not a mapping",
+    line=2,
+)
+playbook(
+    "latin-1-body", (pb + "\nCaf\u00e9 au lait\n").encode("latin-1"), "not valid UTF-8", b"Caf\xe9"
+)
+playbook(
+    "nul-in-front-matter", sub(pb, "    within: 1d\n", "    within: 1d\0\n"), "character", "1d\0"
+)
+playbook(
+    "billion-laughs", "---\n" + billion_laughs() + pb.split("---\n", 1)[1], "over the limit", line=2
+)
+playbook(
+    "python-object-tag",
+    sub(pb, "review: 2026-01-01", "review: !!python/object/apply:os.system ['touch pwned']"),
+    "constructor for the tag",
+    "!!python",
+)
+playbook("over-one-mebibyte", pb + ("padding " * 12 + "\n") * 12000, "too large", gz=True)
+
+
 def write() -> None:
-    for folder in ("matrix", "events"):
+    for folder in ("matrix", "events", "playbooks"):
         shutil.rmtree(HERE / folder, ignore_errors=True)
     names = [c.file for c in CASES]
     duplicates = {n for n in names if names.count(n) > 1}
@@ -1701,10 +1803,12 @@ def write() -> None:
         "# The bad-input corpus: one entry per file under matrix/ and events/.\n"
         "# file: the case; matrix/<case>/<kind>.yaml replaces matrix/<kind>.yaml of a fresh\n"
         "#   repository, events/<case>.yaml goes into an opened issue's folder as event 2, named\n"
-        "#   000002-<random>-<name>.yaml. A .gz file is stored compressed and unpacked first.\n"
+        "#   000002-<random>-<name>.yaml, playbooks/<case>/product-defect.md replaces that\n"
+        "#   playbook. A .gz file is stored compressed and unpacked first.\n"
         "# line: the line the message must name (null: none required); message: a fragment the\n"
-        "#   message must contain; read: refuse (default: `list`/`show` exit 1 too) or any (only\n"
-        "#   `validate` must refuse; reading commands may succeed, but never crash).\n"
+        "#   message must contain (a list: any one of them); read: refuse (default: `list`/`show`\n"
+        "#   exit 1 too) or any (only `validate` must refuse; reading commands may succeed, but\n"
+        "#   never crash).\n"
         "# Made by make_corpus.py.\n"
     )
     text = yaml.safe_dump(manifest, sort_keys=False, allow_unicode=False, width=100)

@@ -1,10 +1,15 @@
-"""Two clones, 50 actions each, interleaved on the same issues, each syncing at random points with
-`escmatrix sync`; then both sync until quiet. No event is lost and both fold to the same state."""
+"""Two clones, 50 actions each on the same issues, each syncing at random points with
+`escmatrix sync`; then both sync until quiet. No event is lost and both fold to the same state.
+
+The two clones act at the same time (one thread each, like two responders), so their actions
+interleave for real and their pushes race, which is what sync's retry is for. What each clone does
+and when it syncs is drawn from a seeded random.Random, so the plan is the same on every run."""
 
 from __future__ import annotations
 
 import json
 import random
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -33,11 +38,28 @@ def instant(step: int) -> str:
     return (start + timedelta(minutes=5, seconds=7 * step)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def act(sandbox: Sandbox, clone: Clone, rng: random.Random, step: int) -> tuple[str, Run]:
+@dataclass(frozen=True)
+class Step:
+    kind: str
+    pick: int  # which known issue, modulo how many the clone knows at that moment
+    sync_after: bool
+
+
+def plan(name: str) -> list[Step]:
+    rng = random.Random(f"{SEED}-{name}")
+    kinds = ["update", "comment", "ack", "escalate", "open"]
+    return [
+        Step(
+            rng.choices(kinds, [4, 4, 1, 1, 1])[0], rng.randrange(1000), rng.random() < SYNC_CHANCE
+        )
+        for _ in range(ACTIONS_EACH)
+    ]
+
+
+def act(sandbox: Sandbox, clone: Clone, step: Step, number: int) -> tuple[str, Run]:
     """One responder action with a unique marker in its text; returns (marker, run)."""
-    marker = f"{clone.name}-{step:03d}"
-    kind = rng.choices(["update", "comment", "ack", "escalate", "open"], [4, 4, 1, 1, 1])[0]
-    issue = rng.choice(clone.known)
+    marker = f"{clone.name}-{number:03d}"
+    issue = clone.known[step.pick % len(clone.known)]
     args: tuple[str, ...] = {
         "update": ("update", issue, "--status", f"status {marker}", "--next", f"next {marker}"),
         "comment": ("comment", issue, f"comment {marker}"),
@@ -54,14 +76,30 @@ def act(sandbox: Sandbox, clone: Clone, rng: random.Random, step: int) -> tuple[
             "--format",
             "json",
         ),
-    }[kind]
-    run = sandbox.run(clone.path, *args, now=instant(step))
-    if run.code == 0 and kind == "open":
+    }[step.kind]
+    offset = 0 if clone.name == "alex" else 1  # distinct instants across the two clones
+    run = sandbox.run(clone.path, *args, now=instant(2 * number + offset))
+    if run.code == 0 and step.kind == "open":
         clone.known.append(json.loads(run.stdout)["id"])
     return marker, run
 
 
-def sync(sandbox: Sandbox, clone: Clone, others: list[Clone]) -> dict[str, object]:
+def responder(sandbox: Sandbox, clone: Clone) -> list[Run]:
+    """Work through the clone's plan; returns the refused commands."""
+    refused = []
+    for number, step in enumerate(plan(clone.name)):
+        marker, run = act(sandbox, clone, step, number)
+        assert not run.crashed, run.describe()
+        if run.code == 0:
+            clone.succeeded.append(marker)
+        else:
+            refused.append(run)
+        if step.sync_after:
+            sync(sandbox, clone)
+    return refused
+
+
+def sync(sandbox: Sandbox, clone: Clone) -> dict[str, object]:
     run = sandbox.run(clone.path, "sync", "--format", "json", now=None)
     clone.syncs.append(run)
     assert run.code == 0, run.describe()
@@ -86,7 +124,7 @@ def event_files(repo: Path) -> list[Path]:
 def test_two_clones_interleaved_with_sync_lose_nothing(
     sandbox: Sandbox, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
-    """100 interleaved actions (50 per clone) with random syncs: at the end every successful
+    """50 actions per clone at the same time, with random syncs: at the end every successful
     command's event is in both clones, and show/list agree exactly."""
     seed = sandbox.new_repo(tmp_path / "seed")
     issues = [sandbox.open_issue(seed, f"Shared issue {n}") for n in range(3)]
@@ -94,21 +132,10 @@ def test_two_clones_interleaved_with_sync_lose_nothing(
     sandbox.git(tmp_path, "clone", "-q", "--bare", str(seed), str(origin))
     a = Clone("alex", sandbox.clone(origin, tmp_path / "a", "alex"), list(issues))
     b = Clone("sam", sandbox.clone(origin, tmp_path / "b", "sam"), list(issues))
-    rng = random.Random(SEED)
-    turns = [a] * ACTIONS_EACH + [b] * ACTIONS_EACH
-    rng.shuffle(turns)
-    refused: list[Run] = []
-    for step, clone in enumerate(turns):
-        marker, run = act(sandbox, clone, rng, step)
-        assert not run.crashed, run.describe()
-        if run.code == 0:
-            clone.succeeded.append(marker)
-        else:
-            refused.append(run)
-        if rng.random() < SYNC_CHANCE:
-            sync(sandbox, clone, [a, b])
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        refused = [run for runs in pool.map(responder, [sandbox, sandbox], [a, b]) for run in runs]
     for _ in range(6):  # sync until quiet
-        first, second = sync(sandbox, a, [b]), sync(sandbox, b, [a])
+        first, second = sync(sandbox, a), sync(sandbox, b)
         if quiet(first) and quiet(second):
             break
     successful = len(a.succeeded) + len(b.succeeded)
@@ -134,22 +161,20 @@ def test_two_clones_interleaved_with_sync_lose_nothing(
     for clone in (a, b):
         assert sandbox.status(clone.path) == ""
     assert sandbox.git(a.path, "rev-parse", "HEAD") == sandbox.git(b.path, "rev-parse", "HEAD")
-    at = instant(len(turns) + 10)
-    listed = [
-        json.loads(sandbox.ok(c.path, "list", "--status", "all", "--format", "json", now=at).stdout)
-        for c in (a, b)
-    ]
-    assert listed[0] == listed[1]
-    every = sorted({row["id"] for row in listed[0]})
-    assert len(every) == len({p.parent.name for p in event_files(a.path)})
-    for issue in every:
-        shown = [
-            json.loads(sandbox.ok(c.path, "show", issue, "--format", "json", now=at).stdout)
-            for c in (a, b)
-        ]
-        assert shown[0] == shown[1], issue
-    for clone in (a, b):
-        checked = sandbox.run(clone.path, "validate", now=None)
-        assert checked.code == 0, checked.describe()
-        audited = sandbox.run(clone.path, "audit", now=None)
-        assert audited.code == 0, audited.describe()
+    at = instant(2 * ACTIONS_EACH + 10)
+
+    def read(clone: Clone, *args: str) -> object:
+        return json.loads(sandbox.ok(clone.path, *args, "--format", "json", now=at).stdout)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        listed = list(pool.map(lambda c: read(c, "list", "--status", "all"), [a, b]))
+        assert listed[0] == listed[1]
+        every = sorted({row["id"] for row in listed[0]})
+        assert len(every) == len({p.parent.name for p in event_files(a.path)})
+        for issue in every:
+            shown = list(pool.map(lambda c, i=issue: read(c, "show", i), [a, b]))
+            assert shown[0] == shown[1], issue
+    checks = [(clone, name) for clone in (a, b) for name in ("validate", "audit")]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for checked in pool.map(lambda job: sandbox.run(job[0].path, job[1], now=None), checks):
+            assert checked.code == 0, checked.describe()

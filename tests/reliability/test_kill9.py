@@ -1,10 +1,16 @@
 """SIGKILL at random moments: 100 mutating commands killed (or not) at a random point of their run,
 in 10 repositories of 10 runs each. After each batch `escmatrix doctor` repairs, and then the
 repository is consistent: validate and audit pass, no temp file or half-written YAML in issues/,
-a clean work tree, and every command that exited 0 has its event."""
+a clean work tree, and every command that exited 0 has its event.
+
+Half the runs are killed after a random delay (anywhere from start-up to past the end of a typical
+run); the other half are killed a random 0-80 ms after the command's write-ahead journal entry
+appears, i.e. between writing the event and committing it, the window crash safety is about. The
+kill hits either escmatrix alone (its git child runs on, orphaned) or the whole process group."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import shutil
@@ -12,6 +18,7 @@ import signal
 import statistics
 import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -34,6 +41,8 @@ class Outcome:
     killed: bool
     code: int | None  # the exit code when the command finished before the kill
     group: bool  # the whole process group (git included) was killed, not just escmatrix
+    mode: str  # "random" delay, or "journal": soon after the journal entry appeared
+    landed: bool = False  # its event is in the repository after doctor (written before the kill)
 
 
 def instant(run: int) -> str:
@@ -53,6 +62,23 @@ def gone(pgid: int, timeout: float = 10.0) -> None:
     os.killpg(pgid, signal.SIGKILL)
 
 
+def journal_entries(repo: Path) -> list[Path]:
+    folder = repo / ".git" / "escmatrix" / "journal"
+    return list(folder.glob("*.json")) if folder.is_dir() else []
+
+
+def kill_point(process: subprocess.Popen[bytes], repo: Path, mode: str, delay: float) -> None:
+    """Return when it is time to kill: after `delay`, or `delay` after a journal entry appears."""
+    if mode == "random":
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=delay)
+        return
+    deadline = time.monotonic() + 30
+    while process.poll() is None and not journal_entries(repo) and time.monotonic() < deadline:
+        time.sleep(0.002)
+    time.sleep(delay)
+
+
 def needs_doctor(repo: Path) -> bool:
     """What the next command would trip over: a journal entry, a temp file, git's index lock."""
     journal = repo / ".git" / "escmatrix" / "journal"
@@ -69,10 +95,10 @@ def inconsistencies(sandbox: Sandbox, repo: Path, outcomes: list[Outcome]) -> li
     doctor = sandbox.run(repo, "doctor", now=None)
     if doctor.code != 0:
         wrong.append("doctor failed:\n" + doctor.describe())
-    for name in ("validate", "audit"):
-        run = sandbox.run(repo, name, now=None)
-        if run.code != 0:
-            wrong.append(f"{name} failed:\n" + run.describe())
+    with ThreadPoolExecutor(max_workers=2) as pool:  # two read-only checks, one per core
+        for run in pool.map(lambda name: sandbox.run(repo, name, now=None), ["validate", "audit"]):
+            if run.code != 0:
+                wrong.append(f"{run.args[0]} failed:\n" + run.describe())
     temps = [str(p.relative_to(repo)) for p in (repo / "issues").rglob(".tmp-*")]
     if temps:
         wrong.append(f"temp files left in issues/: {temps}")
@@ -106,7 +132,7 @@ def test_sigkill_at_random_moments_leaves_nothing_inconsistent(
     sandbox = Sandbox(tmp_path, lock_wait=3)  # a stale lock must not cost the default wait
     template = sandbox.new_repo(tmp_path / "template")
     issues = [sandbox.open_issue(template, f"Killed issue {n}") for n in range(2)]
-    # Kill somewhere between a third of a typical run (start-up, imports) and a little past its end.
+    # A typical run's length, to spread the random kills over (and a little past it).
     durations = [
         sandbox.ok(template, "comment", issues[0], f"calibration {n}", now=instant(-10 + n)).seconds
         for n in range(3)
@@ -115,6 +141,7 @@ def test_sigkill_at_random_moments_leaves_nothing_inconsistent(
     rng = random.Random(SEED)
     outcomes: list[Outcome] = []
     broken: list[str] = []
+    doctors = 0
     for batch in range(BATCHES):
         repo = tmp_path / f"repo-{batch}"
         shutil.copytree(template, repo, symlinks=True)
@@ -137,37 +164,42 @@ def test_sigkill_at_random_moments_leaves_nothing_inconsistent(
                     "sev2",
                 ),
             }[kind]
-            process = sandbox.popen(repo, *args, now=instant(number))
-            delay = rng.uniform(0.35 * whole, 1.15 * whole)
+            mode = "journal" if number % 4 in (1, 2) else "random"
             group = bool(number % 2)
-            try:
-                code = process.wait(timeout=delay)
-                killed = False
-            except subprocess.TimeoutExpired:  # still running: kill it where it stands
+            delay = rng.uniform(0.0, 0.08) if mode == "journal" else rng.uniform(0, 1.3 * whole)
+            process = sandbox.popen(repo, *args, now=instant(number))
+            kill_point(process, repo, mode, delay)
+            code = process.poll()
+            killed = code is None
+            if killed:
                 if group:
                     os.killpg(process.pid, signal.SIGKILL)
                 else:
                     os.kill(process.pid, signal.SIGKILL)
                 process.wait()
-                code, killed = None, True
             process.communicate()
             gone(process.pid)
-            outcome = Outcome(marker, args, killed, code, group)
+            outcome = Outcome(marker, args, killed, code, group, mode)
             batch_outcomes.append(outcome)
             if needs_doctor(repo):  # what a responder would do when the next command says so
                 sandbox.run(repo, "doctor", now=None)
+                doctors += 1
         outcomes += batch_outcomes
         wrong = inconsistencies(sandbox, repo, batch_outcomes)
+        stored = "\n".join(p.read_text(encoding="utf-8") for p in (repo / "issues").rglob("*.yaml"))
+        for outcome in batch_outcomes:
+            outcome.landed = outcome.marker in stored
         if wrong:
             broken.append(f"repository {batch}:\n" + "\n".join(wrong))
-    killed = sum(o.killed for o in outcomes)
+    killed = [o for o in outcomes if o.killed]
     finished = [o for o in outcomes if not o.killed]
     record(
         request.config,
         "kill",
         f"kill -9: {len(outcomes)} runs, {len(broken)} repositories left inconsistent "
-        f"(of {BATCHES}; {killed} killed mid-command, {len(finished)} finished first, "
-        f"{sum(o.code == 0 for o in finished)} of them with exit 0)",
+        f"(of {BATCHES}; {len(killed)} killed mid-command, {sum(o.landed for o in killed)} of "
+        f"them after writing their event, kept by doctor; {len(finished)} finished first, "
+        f"{sum(o.code == 0 for o in finished)} with exit 0; {doctors} doctor runs between commands)",
     )
     assert not broken, "\n\n".join(broken)
     assert all(o.code in (0, None) or o.code == 1 for o in outcomes), [

@@ -66,19 +66,21 @@ def test_parallel_updates_lose_nothing(
     for issue in issues:
         shown = sandbox.ok(repo, "show", issue, "--format", "json", now=instant(expected + 60))
         folded[issue] = json.dumps(json.loads(shown.stdout)["timeline"])
-    lost = [
-        marker
-        for marker, issue, _ in results
+    missing = [
+        (marker, run)
+        for marker, issue, run in results
         if f"status {marker}" not in stored or f"status {marker}" not in folded[issue]
     ]
+    lost = [marker for marker, run in missing if run.code == 0]  # said done, yet not there
     record(
         request.config,
         "parallel",
         f"parallel: {expected} events expected, {len(lost)} lost "
-        f"({WORKERS} processes x {UPDATES_EACH} updates, {len(failed)} commands failed)",
+        f"({WORKERS} processes x {UPDATES_EACH} updates; {expected - len(missing)} recorded, "
+        f"{len(failed)} commands refused)",
     )
-    assert not failed, "\n".join(run.describe() for run in failed[:5])
     assert not lost, lost
+    assert not failed, "\n".join(run.describe() for run in failed[:5])
     assert len(list((repo / "issues").rglob("*.yaml"))) - files_before == expected
     assert sandbox.commit_count(repo) - commits_before == expected
     assert sandbox.status(repo) == ""

@@ -219,6 +219,9 @@ def _config(**extra: Any) -> dict[str, Any]:
         colors=("#2f6fbd", "#e08a1e", "#5aa469", "#c2413b", "#7a5bb5", "#8c8c8c"),
         no_data_font_size=18,
         title_font_size=15,
+        label_font_size=12,
+        major_label_font_size=12,
+        legend_font_size=12,
     )
     return {
         "style": style,
@@ -239,7 +242,9 @@ def charts(report: Report) -> dict[str, str]:
 
     hours = 3600.0
     current = report.current
-    tiers = pygal.StackedBar(**_config(title="Open issues by tier and age", y_title="issues"))
+    tiers = pygal.StackedBar(
+        **_config(title="Open issues by tier and age", y_title="issues", width=560)
+    )
     tiers.x_labels = [row.tier for row in current.by_tier_age]
     for label, _ in AGE_BUCKETS:
         tiers.add(label, [row.buckets[label] for row in current.by_tier_age])
@@ -260,7 +265,9 @@ def charts(report: Report) -> dict[str, str]:
     over.add("time to resolution, median", [h(p.time_to_resolution.median) for p in report.series])
     over.add("time to resolution, p90", [h(p.time_to_resolution.p90) for p in report.series])
 
-    csat = pygal.Bar(**_config(title="Satisfaction scores (1-5)", y_title="closed issues"))
+    csat = pygal.Bar(
+        **_config(title="Satisfaction scores (1-5)", y_title="closed issues", width=560)
+    )
     csat.x_labels = ["1", "2", "3", "4", "5"]
     head = report.headline
     csat.add("customers", [head.customer_satisfaction.distribution[k] for k in csat.x_labels])

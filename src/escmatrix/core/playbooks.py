@@ -46,7 +46,10 @@ class PlaybookFront(_Model):
 
     category: Id
     owners: list[Id] = Field(min_length=1, description="the people who keep this playbook current")
-    review: date = Field(description="when the playbook is next reviewed")
+    review: date = Field(
+        description="when the playbook was last reviewed; due again after the matrix's review "
+        "period (governance.yaml)"
+    )
     steps: list[PlaybookStep] = Field(min_length=1)
     communication: list[CommunicationPoint] = []
 
@@ -205,3 +208,8 @@ def step_due(matrix: Matrix, issue: IssueState, within: timedelta, now: datetime
         issue.opened_at, within, pauses_of(issue), open_pause_until=now
     )
     return due if due < FOREVER else issue.opened_at + within
+
+
+def review_due(matrix: Matrix, front: PlaybookFront) -> date:
+    """When the playbook is due for review: its last review plus the matrix's review period."""
+    return front.review + matrix.governance.review.period

@@ -231,6 +231,8 @@ def _pick_from_pool(
 ) -> tuple[str, str]:
     """The pool member the rule's strategy picks, with the numbers behind the choice."""
     members = rule.pool_people(matrix.teams)
+    if not members:  # validate refuses an empty or unknown pool; route somewhere regardless
+        return _pick_owner(matrix, rule, category_id, at)
     name = f"team {rule.pool}" if isinstance(rule.pool, str) else f"({', '.join(members)})"
     away = [p for p in members if p in matrix.people and matrix.people[p].is_away(at)]
     available = [p for p in members if p not in away]

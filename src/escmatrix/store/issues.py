@@ -16,7 +16,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from escmatrix.core import ids
-from escmatrix.core.events import EVENT_ADAPTER, EventBase, event_to_data
+from escmatrix.core.events import EVENT_ADAPTER, EVENT_KINDS, EventBase, event_to_data
 from escmatrix.core.issue import FoldError, IssueState, fold
 from escmatrix.errors import InvalidInput, Location, NotFound, Problem, UsageError
 from escmatrix.store.matrix_loader import problems_from_validation
@@ -100,6 +100,10 @@ class IssueStore:
     def read_event(self, file: EventFile) -> EventBase:
         display = self.display(file.path)
         data = read_yaml(file.path, display)
+        if not isinstance(data, dict):
+            raise InvalidInput([Problem(
+                "an event file must be a mapping that starts with `event: KIND`",
+                Location(display, 1, 1), f"event kinds: {', '.join(EVENT_KINDS)}", rule="schema")])
         try:
             event: EventBase = EVENT_ADAPTER.validate_python(data)
         except ValidationError as exc:

@@ -53,7 +53,40 @@ class _DuplicateKey(Exception):
 
 
 class _PositionLoader(_BaseLoader):  # type: ignore[misc]
+    depth = 0
+
+    def _enter(self, node: yaml.Node) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _TooDeep(node)
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, TypeError, OverflowError, AttributeError, KeyError, IndexError):
+            # a tag or a value its constructor cannot take: `!!int three`, `!!set a`, 2026-02-30
+            raise yaml.constructor.ConstructorError(
+                None, None, _unreadable(node), node.start_mark
+            ) from None
+
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> PosDict:
+        self._enter(node)
+        try:
+            return self._mapping(node, deep)
+        finally:
+            self.depth -= 1
+
+    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> PosList:
+        self._enter(node)
+        try:
+            result = PosList(self.construct_object(child, deep=deep) for child in node.value)
+        finally:
+            self.depth -= 1
+        result.start = _mark(node)
+        result.item_marks = [_mark(child) for child in node.value]
+        return result
+
+    def _mapping(self, node: yaml.MappingNode, deep: bool) -> PosDict:
         self.flatten_mapping(node)
         result = PosDict()
         result.start = _mark(node)
@@ -72,11 +105,14 @@ class _PositionLoader(_BaseLoader):  # type: ignore[misc]
             result.value_marks[key] = _mark(value_node)
         return result
 
-    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> PosList:
-        result = PosList(self.construct_object(child, deep=deep) for child in node.value)
-        result.start = _mark(node)
-        result.item_marks = [_mark(child) for child in node.value]
-        return result
+
+def _unreadable(node: yaml.Node) -> str:
+    kind = node.tag.rsplit(":", 1)[-1]
+    if isinstance(node, yaml.ScalarNode):
+        looks_like = "a date" if kind == "timestamp" else f"a {kind}" if kind != "str" else "text"
+        return f"{node.value!r} cannot be read as {looks_like}; write a valid one, or quote it as text"
+    shape = "a list" if isinstance(node, yaml.SequenceNode) else "a mapping"
+    return f"{shape} cannot be read as !!{kind}; remove the explicit tag"
 
 
 def _construct_map(loader: _PositionLoader, node: yaml.MappingNode) -> PosDict:
@@ -123,13 +159,8 @@ def parse_yaml(text: str, file: str) -> Any:
         node = loader.get_single_node()
         if node is None:
             return None
-        try:
-            size = _expanded_size(node, 0, {})
-        except _TooDeep as deep:
-            line, column = _mark(deep.node)
-            raise _problem(
-                file, line, column, f"nesting deeper than {MAX_DEPTH} levels", "flatten the file"
-            ) from None
+        # Aliases need anchors: only a document with `&` can expand past its own size.
+        size = _expanded_size(node, 0, {}) if "&" in text else 0
         if size > MAX_EXPANDED_NODES:
             raise _problem(
                 file,
@@ -140,6 +171,11 @@ def parse_yaml(text: str, file: str) -> Any:
                 "write the values out instead of nesting anchors and aliases",
             )
         return loader.construct_document(node)
+    except _TooDeep as deep:
+        line, column = _mark(deep.node)
+        raise _problem(
+            file, line, column, f"nesting deeper than {MAX_DEPTH} levels", "flatten the file"
+        ) from None
     except _DuplicateKey as dup:
         raise _problem(
             file,
@@ -150,7 +186,13 @@ def parse_yaml(text: str, file: str) -> Any:
         ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark is not None and "end of stream" in (exc.problem or ""):
+            mark = exc.context_mark  # where the unfinished thing began, not the end of the file
         what = " ".join(p for p in (exc.context, exc.problem) if p) or "malformed YAML"
+        if "cannot start any token" in (exc.problem or "") and mark is not None:
+            line_text = text.splitlines()[mark.line] if mark.line < len(text.splitlines()) else ""
+            if line_text[mark.column : mark.column + 1] == "\t":
+                what += " (a tab: YAML indents with spaces only)"
         raise _problem(
             file,
             mark.line + 1 if mark else None,
@@ -158,10 +200,17 @@ def parse_yaml(text: str, file: str) -> Any:
             f"malformed YAML: {what}",
             None,
         ) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, by position
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        what = f"character {exc.character!r} is not allowed in YAML" if isinstance(exc.character, str) else exc.reason
+        raise _problem(file, line, column, f"malformed YAML: {what}", "remove control characters and NUL bytes") from None
     except yaml.YAMLError as exc:
         raise _problem(file, None, None, f"malformed YAML: {exc}", None) from None
     except RecursionError:
         raise _problem(file, None, None, "the document is nested too deeply", None) from None
+    except (ValueError, TypeError, OverflowError, AttributeError) as exc:
+        raise _problem(file, None, None, f"malformed YAML: {exc}", None) from None
     finally:
         loader.dispose()
 

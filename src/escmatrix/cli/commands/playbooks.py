@@ -35,6 +35,7 @@ playbook_app = typer.Typer(
 def list_playbooks(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
     """List the playbooks: category, file, owners, steps, review date, and any problem."""
     from escmatrix.cli import output
+    from escmatrix.core.playbooks import review_due
     from escmatrix.store.playbooks import check_playbooks, load_playbooks
 
     ws = workspace(ctx)
@@ -48,7 +49,7 @@ def list_playbooks(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
             "owners": p.front.owners,
             "steps": len(p.front.steps),
             "review": p.front.review,
-            "review_due": p.front.review <= today,
+            "review_due": review_due(ws.matrix, p.front) <= today,
             "problems": [str(x) for x in problems if x.location and x.location.file == p.file],
         }
         for p in playbooks
@@ -83,7 +84,7 @@ def _list_table(matrix: Matrix, rows: list[dict[str, Any]]) -> RenderableType:
         table.add_column(column)
     for row in rows:
         owners = ", ".join(row["owners"])
-        review = str(row["review"] or "—") + (" (due)" if row["review_due"] else "")
+        review = str(row["review"] or "—") + (" (review due)" if row["review_due"] else "")
         table.add_row(
             safe(row["category"] or "—"),
             safe(row["file"].removeprefix("playbooks/")),
@@ -165,6 +166,8 @@ def playbook_data(
     state: IssueState | None,
     now: datetime,
 ) -> dict[str, Any]:
+    from escmatrix.core.playbooks import review_due
+
     front = playbook.front
     return {
         "file": playbook.file,
@@ -179,7 +182,7 @@ def playbook_data(
             for o in front.owners
         ],
         "review": front.review,
-        "review_due": front.review <= now.date(),
+        "review_due": review_due(matrix, front) <= now.date(),
         "steps": [
             {
                 "number": s.number,
@@ -222,6 +225,7 @@ def _render(
 
     from escmatrix.cli.output import literal, safe
     from escmatrix.cli.render import when
+    from escmatrix.core.playbooks import review_due
     from escmatrix.core.types import format_duration
 
     front = playbook.front
@@ -231,7 +235,10 @@ def _render(
         _name(matrix, o) + (" (out of office)" if _away(matrix, o, now) else "")
         for o in front.owners
     )
-    review = f"review by {front.review}" + (" (due)" if front.review <= now.date() else "")
+    due = review_due(matrix, front)
+    review = f"last reviewed {front.review}, " + (
+        f"review overdue since {due}" if due <= now.date() else f"next review by {due}"
+    )
     meta = safe(f"owners: {owners}; {review}", "dim")
     parts: list[RenderableType] = [head, meta]
     if state is not None:

@@ -85,6 +85,7 @@ def report(
     """Metrics over a window (default: the review period up to now): time to aid and to
     resolution, tier dwell, escalations, handoffs, SLA attainment, reopens, overrides,
     satisfaction, by category, severity, team, owner, customer, partner and escalation path."""
+    import os
     import sys
 
     from escmatrix.cli import output, review_render
@@ -118,6 +119,9 @@ def report(
         assert out is not None
         page = out / "index.html"
         write_atomic(page, review_render.html(data))
+        umask = os.umask(0)
+        os.umask(umask)
+        page.chmod(0o666 & ~umask)  # a page to publish: readable like any file the user writes
         output.stderr().print(output.safe(f"wrote {page}"))
     else:
         output.stdout().print(review_render.rich_report(data))
