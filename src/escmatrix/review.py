@@ -54,8 +54,8 @@ def resolve_window(
 
 
 def load_issues(ws: Workspace) -> list[IssueEvents]:
-    """Every issue's events, in order (the store's own reading, with its checks)."""
-    return [(issue_id, ws.store.events(issue_id)) for issue_id in ws.store.issue_ids()]
+    """Every issue's events, in order (the store's own reading, through the local cache)."""
+    return list(ws.issue_events())
 
 
 def entry_changes(ws: Workspace) -> dict[tuple[str, str], datetime]:

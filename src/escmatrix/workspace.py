@@ -103,6 +103,14 @@ class Workspace:
         states = self.store.load_all()
         return [s for s in states if wanted is None or wanted(IssueSummary.of(s))]
 
+    def issue_events(self) -> list[tuple[str, list[EventBase]]]:
+        """Every issue's events in order, for measuring issues as they stood at past times."""
+        if self.use_cache:
+            cached = self.cache.events(self.store.events)
+            if cached is not None:
+                return cached
+        return [(issue_id, self.store.events(issue_id)) for issue_id in self.store.issue_ids()]
+
     def summaries(self) -> list[IssueSummary]:
         """One summary row per issue: from the cache when it can be trusted, else from the files."""
         if self.use_cache:

@@ -24,6 +24,7 @@ from escmatrix.core.summary import IssueSummary
 from escmatrix.store.journal import Journal
 
 if TYPE_CHECKING:
+    from escmatrix.core.events import EventBase
     from escmatrix.core.issue import IssueState
 
 VERSION = 3
@@ -154,6 +155,31 @@ class IssueCache:
             self._save("states.pickle", stored)
         return out
 
+    def events(
+        self, read_events: Callable[[str], list[EventBase]]
+    ) -> list[tuple[str, list[EventBase]]] | None:
+        """Every issue's parsed events, in order, re-read only for folders whose tree changed."""
+        if not self.usable():
+            return None
+        tree = self._issues_tree()
+        if tree is None:
+            return None
+        stored = self._load("events.pickle")
+        if not isinstance(stored, dict) or stored.get("version") != VERSION:
+            stored = {"version": VERSION, "tree": "", "entries": {}}
+        entries: dict[str, tuple[str, list[EventBase]]] = stored["entries"]
+        if stored["tree"] != tree:
+            folders = self._folder_trees()
+            for issue_id, key in folders.items():
+                entry = entries.get(issue_id)
+                if entry is None or entry[0] != key:
+                    entries[issue_id] = (key, read_events(issue_id))
+            for gone in set(entries) - set(folders):
+                del entries[gone]
+            stored["tree"] = tree
+            self._save("events.pickle", stored)
+        return [(issue_id, entries[issue_id][1]) for issue_id in sorted(entries)]
+
     def clear(self) -> None:
-        for name in ("summaries.pickle", "states.pickle"):
+        for name in ("summaries.pickle", "states.pickle", "events.pickle"):
             (self.folder / name).unlink(missing_ok=True)
