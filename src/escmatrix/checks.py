@@ -145,11 +145,12 @@ def check_issues(root: Path, matrix: Matrix | None) -> list[Problem]:
     from escmatrix.store.issues import IssueStore
 
     store = IssueStore(root)
+    known = set(store.issue_ids())  # once: asking per folder made validate quadratic
     for entry in sorted(store.folder.iterdir()):
         if entry.name.startswith("."):
             continue
         display = f"issues/{entry.name}"
-        if not entry.is_dir() or entry.name not in store.issue_ids():
+        if not entry.is_dir() or entry.name not in known:
             problems.append(
                 Problem(
                     f"{entry.name!r} is not an issue folder",
