@@ -30,17 +30,22 @@ def iso(at: datetime) -> str:
     return at.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def escalate_without_acknowledgement(repo: Repo) -> None:
-    """Turn on the ladder's automatic escalation on no acknowledgement (every tier but the top)."""
+def set_automatic_escalation(repo: Repo, on: bool) -> None:
+    """Give every tier `auto_escalate: {no_acknowledgement: true}` (the top has nowhere to go), or none."""
     ladder = repo.path / "matrix" / "ladder.yaml"
-    lines = ladder.read_text().splitlines(keepends=True)
+    lines = [ln for ln in ladder.read_text().splitlines(keepends=True) if "auto_escalate" not in ln]
     out = []
     for line in lines:
         out.append(line)
-        if line.startswith("    response_time:") and "auto_escalate" not in "".join(lines):
+        if on and line.startswith("    response_time:"):
             out.append("    auto_escalate: {no_acknowledgement: true}\n")
     ladder.write_text("".join(out))
-    repo.git("commit", "-qam", "escalate on no acknowledgement")
+    repo.git("commit", "-qam", "automatic escalation " + ("on" if on else "off"))
+
+
+def escalate_without_acknowledgement(repo: Repo) -> None:
+    """Turn on the ladder's automatic escalation on no acknowledgement (every tier but the top)."""
+    set_automatic_escalation(repo, on=True)
 
 
 def write(repo: Repo, text: str, name: str = "drill.yaml") -> Path:
@@ -136,10 +141,9 @@ def test_the_real_repository_is_never_touched(example_repo: Repo) -> None:
 
 
 def test_without_automatic_escalation_the_drill_reports_the_stall(example_repo: Repo) -> None:
-    """The example ladder escalates only by hand: the drill says the issue stalls, as a gap."""
-    matrix = load_matrix(example_repo.path)
-    if matrix.tier("team-lead").auto_escalate.no_acknowledgement:
-        pytest.skip("the example ladder escalates on its own")
+    """A ladder that escalates only by hand: the drill says the issue stalls, as a gap."""
+    set_automatic_escalation(example_repo, on=False)
+    assert not load_matrix(example_repo.path).tier("team-lead").auto_escalate.no_acknowledgement
     code, data = run(example_repo, str(write(example_repo, SCENARIO)))
     assert code == 0
     assert [e["tier"] for e in data["engagements"]] == ["team-lead"]
