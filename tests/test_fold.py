@@ -88,7 +88,7 @@ def test_fold_is_the_same_whatever_order_files_were_written(order: list[int]) ->
     """Writing the same event files in any order gives the same folded state."""
     with tempfile.TemporaryDirectory() as tmp:
         store = write_history(Path(tmp), ISSUE, order)
-        assert [f.sort_key for f in store.event_files(ISSUE)] == [(s, r) for s, r, _ in HISTORY]
+        assert [f.sort_key[:2] for f in store.event_files(ISSUE)] == [(s, r) for s, r, _ in HISTORY]
         assert dataclasses.asdict(store.load(ISSUE)) == reference_state()
 
 

@@ -181,6 +181,7 @@ class Workspace:
         """Finish or clean up what interrupted commands left; returns what was done, in words."""
         done: list[str] = []
         with exclusive(self.lock_path):
+            done.extend(self.git.stale_locks())  # first: recovering commits needs them gone
             journal = Journal(self.git.git_dir)
             for path in journal.pending():
                 entry = journal.read(path)
@@ -198,9 +199,6 @@ class Workspace:
                 done.append(f"removed the temp file {tmp.relative_to(self.root)}")
                 if tmp.parent.is_dir() and not any(tmp.parent.iterdir()):
                     tmp.parent.rmdir()
-            stale = self.git.stale_index_lock()
-            if stale:
-                done.append(stale)
         return done
 
     def _recover(self, entry: Entry) -> list[str]:

@@ -27,6 +27,12 @@ class EscmatrixGroup(TyperGroup):
             sys.stderr.write("interrupted; nothing was recorded\n")
             raise typer.Exit(130) from None
         except Exception as exc:  # a bug: say so plainly instead of a traceback
+            if type(exc).__name__ == "ValidationError" and type(exc).__module__.startswith(
+                "pydantic"
+            ):
+                # a value from the command line that the event model refuses (length, pattern, bytes)
+                report(_usage_from_validation(exc))
+                raise typer.Exit(2) from None
             framework = type(exc).__module__.split(".")[0] in ("typer", "click")
             if framework or os.environ.get("ESCMATRIX_DEBUG"):
                 raise
@@ -38,6 +44,17 @@ class EscmatrixGroup(TyperGroup):
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(self.commands)  # keep the order commands were registered in
+
+
+def _usage_from_validation(exc: Exception) -> EscmatrixError:
+    from escmatrix.errors import UsageError
+
+    errors: list[dict[str, Any]] = getattr(exc, "errors", lambda **_: [])(include_url=False)
+    parts = [
+        f"{'.'.join(str(p) for p in e['loc']) or 'value'}: {str(e['msg']).removeprefix('Value error, ')}"
+        for e in errors
+    ]
+    return UsageError("invalid value: " + "; ".join(parts), hint="see the command's --help")
 
 
 def report(exc: EscmatrixError) -> None:

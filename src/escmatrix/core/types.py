@@ -40,7 +40,11 @@ def _describe_yaml_value(value: object) -> str:
 
 
 def _require_text(value: object) -> object:
-    if isinstance(value, str) or value is None:
+    if isinstance(value, str):
+        if any("\udc80" <= ch <= "\udcff" for ch in value):  # bytes that were not UTF-8
+            raise ValueError("the text holds bytes that are not valid UTF-8")
+        return value
+    if value is None:
         return value
     raise ValueError(_describe_yaml_value(value))
 

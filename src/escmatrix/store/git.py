@@ -193,17 +193,33 @@ class GitRepo:
         }
         return [p for p in paths if self.rel(p) in dirty]
 
-    def stale_index_lock(self, older_than: float = 5.0) -> str | None:
-        """Remove git's index.lock if a killed process left it (older than a few seconds)."""
-        lock = self.git_dir / "index.lock"
-        try:
-            age = time.time() - lock.stat().st_mtime
-        except OSError:
-            return None
-        if age < older_than:
-            return f"git's index.lock is fresh ({age:.0f} s old): another git command may be running; left alone"
-        lock.unlink(missing_ok=True)
-        return f"removed a stale git index.lock ({age:.0f} s old)"
+    def stale_locks(self, older_than: float = 2.0) -> list[str]:
+        """Remove lock files a killed git left behind (index, HEAD, branch refs).
+
+        Git holds these for milliseconds; one still there `older_than` seconds later, while our
+        own lock keeps every escmatrix command out, belongs to a process that is gone.
+        """
+        candidates = [
+            self.git_dir / "index.lock",
+            self.git_dir / "HEAD.lock",
+            self.git_dir / "packed-refs.lock",
+            *(self.git_dir / "refs").rglob("*.lock"),
+        ]
+        removed: list[str] = []
+        for lock in candidates:
+            try:
+                age = time.time() - lock.stat().st_mtime
+            except OSError:
+                continue
+            if age < older_than:
+                time.sleep(older_than - age)
+                if not lock.exists():
+                    continue
+            lock.unlink(missing_ok=True)
+            removed.append(
+                f"removed a stale git lock {lock.relative_to(self.git_dir)} left by a killed git"
+            )
+        return removed
 
     def _wait_for_index_lock(self) -> None:
         lock = self.git_dir / "index.lock"

@@ -7,7 +7,6 @@ part, the same everywhere.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -36,8 +35,9 @@ class EventFile:
     kind: str
 
     @property
-    def sort_key(self) -> tuple[int, str]:
-        return (self.seq, self.rand)
+    def sort_key(self) -> tuple[int, str, str]:
+        """Lamport seq, then the random part, then the name: a total order, the same everywhere."""
+        return (self.seq, self.rand, self.path.name)
 
 
 class IssueStore:
@@ -63,6 +63,17 @@ class IssueStore:
                 f"{prefix!r} is not an issue id",
                 hint="ids use the characters 0-9 and a-z without i, l, o, u, e.g. b7k3fx9qa",
             )
+        if (self.folder / text).is_symlink():
+            raise InvalidInput(
+                [
+                    Problem(
+                        "the issue folder is a symbolic link; escmatrix never follows links out of issues/",
+                        Location(f"issues/{text}"),
+                        "replace the link with the real folder, or remove it",
+                        rule="symlink",
+                    )
+                ]
+            )
         if ids.is_issue_id(text) and (self.folder / text).is_dir():
             return text  # a full id: no need to list every folder
         found = ids.matching(text, self.issue_ids())
@@ -83,6 +94,17 @@ class IssueStore:
         files = []
         for path in folder.iterdir():
             match = EVENT_NAME.match(path.name)
+            if match and path.is_symlink():
+                raise InvalidInput(
+                    [
+                        Problem(
+                            "the event file is a symbolic link; event files are plain files in the issue folder",
+                            Location(self.display(path)),
+                            "replace the link with the real file",
+                            rule="symlink",
+                        )
+                    ]
+                )
             if match:
                 files.append(EventFile(path, int(match[1]), match[2], match[3]))
         return sorted(files, key=lambda f: f.sort_key)
@@ -101,9 +123,16 @@ class IssueStore:
         display = self.display(file.path)
         data = read_yaml(file.path, display)
         if not isinstance(data, dict):
-            raise InvalidInput([Problem(
-                "an event file must be a mapping that starts with `event: KIND`",
-                Location(display, 1, 1), f"event kinds: {', '.join(EVENT_KINDS)}", rule="schema")])
+            raise InvalidInput(
+                [
+                    Problem(
+                        "an event file must be a mapping that starts with `event: KIND`",
+                        Location(display, 1, 1),
+                        f"event kinds: {', '.join(EVENT_KINDS)}",
+                        rule="schema",
+                    )
+                ]
+            )
         try:
             event: EventBase = EVENT_ADAPTER.validate_python(data)
         except ValidationError as exc:
