@@ -34,7 +34,9 @@ NOW = "2026-10-20T12:00:00Z"
 
 
 def _need_chromium() -> None:
-    assert Path(CHROMIUM).exists(), "install Debian's chromium first (the README's test command does)"
+    assert Path(CHROMIUM).exists(), (
+        "install Debian's chromium first (the README's test command does)"
+    )
 
 
 def _site(example_repo: Repo, out: Path) -> Path:

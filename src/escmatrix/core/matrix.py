@@ -489,7 +489,8 @@ class ReviewPolicy(Model):
     last_reviewed: date
     owners: list[Id] = []
     require_merge: bool = Field(
-        default=False, description="matrix changes must arrive through merged pull requests (audit checks)"
+        default=False,
+        description="matrix changes must arrive through merged pull requests (audit checks)",
     )
 
 

@@ -110,7 +110,9 @@ def _unreadable(node: yaml.Node) -> str:
     kind = node.tag.rsplit(":", 1)[-1]
     if isinstance(node, yaml.ScalarNode):
         looks_like = "a date" if kind == "timestamp" else f"a {kind}" if kind != "str" else "text"
-        return f"{node.value!r} cannot be read as {looks_like}; write a valid one, or quote it as text"
+        return (
+            f"{node.value!r} cannot be read as {looks_like}; write a valid one, or quote it as text"
+        )
     shape = "a list" if isinstance(node, yaml.SequenceNode) else "a mapping"
     return f"{shape} cannot be read as !!{kind}; remove the explicit tag"
 
@@ -203,8 +205,14 @@ def parse_yaml(text: str, file: str) -> Any:
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow, by position
         line = text.count("\n", 0, exc.position) + 1
         column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
-        what = f"character {exc.character!r} is not allowed in YAML" if isinstance(exc.character, str) else exc.reason
-        raise _problem(file, line, column, f"malformed YAML: {what}", "remove control characters and NUL bytes") from None
+        what = (
+            f"character {exc.character!r} is not allowed in YAML"
+            if isinstance(exc.character, str)
+            else exc.reason
+        )
+        raise _problem(
+            file, line, column, f"malformed YAML: {what}", "remove control characters and NUL bytes"
+        ) from None
     except yaml.YAMLError as exc:
         raise _problem(file, None, None, f"malformed YAML: {exc}", None) from None
     except RecursionError:
