@@ -8,6 +8,7 @@ each broken one with the file and the path inside it, so the loader can name the
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Annotated, Literal, TypeVar
@@ -609,8 +610,13 @@ class Matrix:
         policy = self.governance.overrides
         return _allowed(self, person_id, policy.reconcilers or policy.allowed)
 
-    def roles(self) -> set[str]:
-        return {role for person in self.people.values() for role in person.roles}
+    def roles(self) -> frozenset[str]:
+        """Every role someone holds (computed once: playbook checks ask for it per step)."""
+        return self._roles
+
+    @cached_property
+    def _roles(self) -> frozenset[str]:
+        return frozenset(role for person in self.people.values() for role in person.roles)
 
     def dangling(self) -> list[Dangling]:
         """Every cross-reference that points at nothing, and structural rules that need them all."""

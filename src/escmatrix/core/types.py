@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+_UNDECODABLE = re.compile("[\udc80-\udcff]")  # how Python keeps bytes that were not UTF-8
 _DURATION = re.compile(r"^(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$")
 DURATION_PATTERN = r"^(?:\d+w)?(?:\d+d)?(?:\d+h)?(?:\d+m)?$"
 
@@ -41,7 +42,7 @@ def _describe_yaml_value(value: object) -> str:
 
 def _require_text(value: object) -> object:
     if isinstance(value, str):
-        if any("\udc80" <= ch <= "\udcff" for ch in value):  # bytes that were not UTF-8
+        if not value.isascii() and _UNDECODABLE.search(value):  # bytes that were not UTF-8
             raise ValueError("the text holds bytes that are not valid UTF-8")
         return value
     if value is None:
