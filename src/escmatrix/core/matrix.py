@@ -8,9 +8,9 @@ each broken one with the file and the path inside it, so the loader can name the
 from __future__ import annotations
 
 import re
-from functools import cached_property
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from typing import Annotated, Literal, TypeVar
 
 from pydantic import (
