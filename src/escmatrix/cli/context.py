@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+from escmatrix.cli import complete
 
 if TYPE_CHECKING:
     from escmatrix.workspace import Workspace
@@ -14,6 +16,17 @@ if TYPE_CHECKING:
 class Format(StrEnum):
     table = "table"
     json = "json"
+
+
+IssueArg = Annotated[
+    str,
+    typer.Argument(
+        help="Issue id, or any unique prefix of it.",
+        autocompletion=complete.open_issues,
+        show_default=False,
+    ),
+]
+"""The ISSUE argument every command that acts on one issue takes."""
 
 
 class ListFormat(StrEnum):
@@ -50,3 +63,9 @@ def timezone(ctx: typer.Context) -> str:
             f"unknown timezone {name!r}", hint="use an IANA name such as Europe/Berlin"
         ) from None
     return name
+
+
+FormatOpt = Annotated[
+    Format, typer.Option("--format", "-f", help="table for people, json for scripts.")
+]
+"""`--format table|json`, as every command that has both takes it."""

@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from escmatrix.cli import complete
-from escmatrix.cli.context import Format, workspace
+from escmatrix.cli.context import Format, FormatOpt, IssueArg, workspace
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -31,14 +30,7 @@ class AudienceChoice(StrEnum):
 @comms_app.command("draft")
 def draft(
     ctx: typer.Context,
-    issue: Annotated[
-        str,
-        typer.Argument(
-            help="Issue id, or any unique prefix of it.",
-            autocompletion=complete.open_issues,
-            show_default=False,
-        ),
-    ],
+    issue: IssueArg,
     audience: Annotated[
         AudienceChoice,
         typer.Option(
@@ -66,9 +58,7 @@ def draft(
             "what was told to whom and when.",
         ),
     ] = False,
-    fmt: Annotated[
-        Format, typer.Option("--format", "-f", help="table for people, json for scripts.")
-    ] = Format.table,
+    fmt: FormatOpt = Format.table,
 ) -> None:
     """Draft an update from the repository's templates (playbooks/templates/): what happened,
     what we are doing, the next update and the expected fix as times in the recipient's

@@ -6,8 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from escmatrix.cli import complete
-from escmatrix.cli.context import Format, ListFormat, timezone, workspace
+from escmatrix.cli.context import Format, FormatOpt, IssueArg, ListFormat, timezone, workspace
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -15,18 +14,6 @@ if TYPE_CHECKING:
     from escmatrix.core.debrief import OpenFollowUp
     from escmatrix.core.issue import IssueState
     from escmatrix.core.matrix import Matrix
-
-IssueArg = Annotated[
-    str,
-    typer.Argument(
-        help="Issue id, or any unique prefix of it.",
-        autocompletion=complete.open_issues,
-        show_default=False,
-    ),
-]
-FormatOpt = Annotated[
-    Format, typer.Option("--format", "-f", help="table for people, json for scripts.")
-]
 
 
 def debrief(

@@ -6,14 +6,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from escmatrix.cli.context import Format, workspace
+from escmatrix.cli.context import Format, FormatOpt, workspace
 
 if TYPE_CHECKING:
     from escmatrix.store.outbox import Entry
 
-FormatOpt = Annotated[
-    Format, typer.Option("--format", "-f", help="table for people, json for scripts.")
-]
 
 notify_app = typer.Typer(
     name="notify",

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from escmatrix.cli import complete
-from escmatrix.cli.context import Format, timezone, workspace
+from escmatrix.cli.context import Format, FormatOpt, timezone, workspace
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -19,9 +19,6 @@ if TYPE_CHECKING:
     from escmatrix.core.playbooks import Playbook, StepOwner, TimedStep
     from escmatrix.workspace import Workspace
 
-FormatOpt = Annotated[
-    Format, typer.Option("--format", "-f", help="table for people, json for scripts.")
-]
 FIRST_STEPS = 3
 
 playbook_app = typer.Typer(

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from escmatrix.cli import complete
-from escmatrix.cli.context import Format, ListFormat, timezone, workspace
+from escmatrix.cli.context import Format, FormatOpt, IssueArg, ListFormat, timezone, workspace
 
 STATUSES = ("active", "open", "acknowledged", "paused", "resolved", "closed", "all")
 
@@ -134,17 +134,8 @@ def list_(
 
 def show(
     ctx: typer.Context,
-    issue: Annotated[
-        str,
-        typer.Argument(
-            help="Issue id, or any unique prefix of it.",
-            autocompletion=complete.open_issues,
-            show_default=False,
-        ),
-    ],
-    fmt: Annotated[
-        Format, typer.Option("--format", "-f", help="table for people, json for scripts.")
-    ] = Format.table,
+    issue: IssueArg,
+    fmt: FormatOpt = Format.table,
 ) -> None:
     """Show an issue: facts, owner and tier, every clock with its deadline, and the timeline."""
     from escmatrix.cli import output, present, render
@@ -163,17 +154,8 @@ def show(
 
 def log(
     ctx: typer.Context,
-    issue: Annotated[
-        str,
-        typer.Argument(
-            help="Issue id, or any unique prefix of it.",
-            autocompletion=complete.open_issues,
-            show_default=False,
-        ),
-    ],
-    fmt: Annotated[
-        Format, typer.Option("--format", "-f", help="table for people, json for scripts.")
-    ] = Format.table,
+    issue: IssueArg,
+    fmt: FormatOpt = Format.table,
 ) -> None:
     """Show an issue's git history: commit, author, time and action (one `git log` call)."""
     from escmatrix.cli import output, render

@@ -11,23 +11,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from escmatrix.cli import complete
-from escmatrix.cli.context import Format, timezone, workspace
+from escmatrix.cli.context import Format, FormatOpt, IssueArg, timezone, workspace
 
 if TYPE_CHECKING:
     from escmatrix.core.routing import IssueFacts
     from escmatrix.workspace import Recorded, Workspace
 
-IssueArg = Annotated[
-    str,
-    typer.Argument(
-        help="Issue id, or any unique prefix of it.",
-        autocompletion=complete.open_issues,
-        show_default=False,
-    ),
-]
-FormatOpt = Annotated[
-    Format, typer.Option("--format", "-f", help="table for people, json for scripts.")
-]
 ReasonOpt = Annotated[
     str, typer.Option("--reason", "-r", help="Why (required; it goes in the audit trail).")
 ]
