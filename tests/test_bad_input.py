@@ -7,10 +7,9 @@ import re
 from dataclasses import dataclass
 
 import pytest
-import typer
 from typer.testing import Result
 
-from escmatrix.cli.app import app
+from escmatrix.cli.app import all_commands
 from tests.support import T0, TIMES, Repo
 
 
@@ -379,7 +378,7 @@ def test_update_missing_a_required_part_names_the_real_option(tmp_repo: Repo) ->
     assert "missing next_steps" in out
     hinted = re.findall(r"add (--[a-z-]+)", out)
     assert hinted, out
-    command = typer.main.get_command(app).commands["update"]  # type: ignore[attr-defined]
+    command = all_commands()["update"]
     options = {opt for param in command.params for opt in param.opts}
     for flag in hinted:
         assert flag in options, f"the hint names {flag}, but update's options are {sorted(options)}"

@@ -8,14 +8,13 @@ import sys
 from pathlib import Path
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
 from escmatrix import __version__
-from escmatrix.cli.app import app
+from escmatrix.cli.app import all_commands, app
 
 PROJECT = Path(__file__).resolve().parent.parent
-COMMANDS = typer.main.get_command(app).commands  # type: ignore[attr-defined]
+COMMANDS = all_commands()
 HEAVY = ("git", "yaml", "pydantic", "jinja2", "requests", "httpx")
 
 

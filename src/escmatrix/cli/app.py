@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 import typer
+from typer._click.exceptions import UsageError  # Typer vendors click; never import click
 from typer.core import TyperGroup
 
 from escmatrix import __version__
@@ -42,8 +43,119 @@ class EscmatrixGroup(TyperGroup):
             )
             raise typer.Exit(70) from None
 
+    # -- commands are imported and built only when used: `--help` and each command stay light --
+
     def list_commands(self, ctx: Any) -> list[str]:
-        return list(self.commands)  # keep the order commands were registered in
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            self.commands[cmd_name] = _build(cmd_name)
+        return self.commands.get(cmd_name)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        try:
+            return super().resolve_command(ctx, args)
+        except UsageError as exc:  # an unknown command: suggest a near name
+            from difflib import get_close_matches
+
+            close = get_close_matches(args[0], list(COMMANDS)) if args else []
+            if close and "Did you mean" not in exc.message:
+                names = ", ".join(repr(name) for name in close)
+                exc.message = f"{exc.message.rstrip('.')}. Did you mean {names}?"
+            raise
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """The command list of `--help`, from the docstrings, without building every command."""
+        from typer._click.utils import make_default_short_help
+
+        rows = [(name, make_default_short_help(_help_of(name), 160)) for name in COMMANDS]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+# every command, in the order `--help` lists them, and the module under cli/commands/ with it
+COMMANDS: dict[str, str] = {
+    "init": "setup",
+    **dict.fromkeys(("validate", "diff", "schema"), "matrix_code"),
+    **dict.fromkeys(
+        [
+            "open",
+            "route",
+            "ack",
+            "update",
+            "assign",
+            "escalate",
+            "deescalate",
+            "override",
+            "reconcile",
+            "pause",
+            "resume",
+            "resolve",
+            "close",
+            "reopen",
+            "comment",
+        ],
+        "responder",
+    ),
+    **dict.fromkeys(("matrix", "list", "show", "log"), "reading"),
+    "demo": "demo",
+    "sweep": "sweep",
+    **dict.fromkeys(("sync", "doctor", "audit"), "integrity"),
+    **dict.fromkeys(("report", "dashboard", "friction"), "report"),
+    "debrief": "debrief",
+    "drill": "drill",
+    "notify": "notify",
+    "playbook": "playbooks",
+    "comms": "comms",
+    "followup": "debrief",
+}
+
+
+def _registered(name: str) -> Any:
+    """The CommandInfo or TyperInfo that the command's module registers under `name`."""
+    import importlib
+
+    module = importlib.import_module(f"escmatrix.cli.commands.{COMMANDS[name]}")
+    scratch = typer.Typer()
+    module.register(scratch)
+    for info in scratch.registered_commands:
+        if info.name == name:
+            return info
+    for group in scratch.registered_groups:
+        if group.typer_instance is not None and group.typer_instance.info.name == name:
+            return group
+    raise LookupError(f"escmatrix.cli.commands.{COMMANDS[name]} registers no {name!r}")
+
+
+def _help_of(name: str) -> str:
+    info = _registered(name)
+    if isinstance(info, typer.models.CommandInfo):
+        text = info.help or (info.callback.__doc__ if info.callback else None)
+    else:
+        text = info.typer_instance.info.help
+    return str(text or "")
+
+
+def _build(name: str) -> Any:
+    import typer.main
+
+    info = _registered(name)
+    if isinstance(info, typer.models.CommandInfo):
+        return typer.main.get_command_from_info(
+            info, pretty_exceptions_short=False, rich_markup_mode=None
+        )
+    return typer.main.get_group_from_info(
+        info, pretty_exceptions_short=False, suggest_commands=True, rich_markup_mode=None
+    )
+
+
+def all_commands() -> dict[str, Any]:
+    """Every command built (for tests and documentation); the CLI itself builds only what it runs."""
+    import typer.main
+
+    group = typer.main.get_command(app)
+    return {name: group.get_command(None, name) for name in COMMANDS}  # type: ignore[attr-defined]
 
 
 def _usage_from_validation(exc: Exception) -> EscmatrixError:
@@ -89,7 +201,7 @@ app = typer.Typer(
     "escalate customer and partner issues; every change is a commit.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -163,41 +275,6 @@ def main_options(
 ) -> None:
     notify = "off" if no_notify else "dry-run" if notify_dry_run else None
     ctx.obj = Options(repo, now, tz, notify, no_cache)
-
-
-def _register() -> None:
-    from escmatrix.cli.commands import (
-        comms,
-        debrief,
-        demo,
-        drill,
-        integrity,
-        matrix_code,
-        notify,
-        playbooks,
-        reading,
-        report,
-        responder,
-        setup,
-        sweep,
-    )
-
-    setup.register(app)
-    matrix_code.register(app)
-    responder.register(app)
-    reading.register(app)
-    demo.register(app)
-    sweep.register(app)
-    integrity.register(app)
-    notify.register(app)
-    report.register(app)
-    playbooks.register(app)
-    comms.register(app)
-    debrief.register(app)
-    drill.register(app)
-
-
-_register()
 
 
 def main() -> None:
