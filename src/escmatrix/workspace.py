@@ -14,29 +14,28 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from escmatrix.clock import Clock
-from escmatrix.core import ids, responder
-from escmatrix.core.escalation import AUTOMATION, IssuePlan, plan_issue, plan_sweep
-from escmatrix.core.events import EventBase
-from escmatrix.core.issue import IssueState, fold
-from escmatrix.core.matrix import Matrix
-from escmatrix.core.routing import IssueFacts, RouteDecision, route
-from escmatrix.core.summary import IssueSummary
 from escmatrix.errors import Refused
 from escmatrix.store.git import TRAILER_ACTION, TRAILER_ACTOR, TRAILER_ISSUE, Identity
-from escmatrix.store.issues import IssueStore
 from escmatrix.store.journal import Entry, Journal
 from escmatrix.store.lock import exclusive
-from escmatrix.store.matrix_loader import load_matrix
 from escmatrix.store.repository import find_root
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported where used: `list` and `show` must not pay for events and routing
+    from escmatrix.core import responder
     from escmatrix.core.debrief import OpenFollowUp
+    from escmatrix.core.escalation import IssuePlan
+    from escmatrix.core.events import EventBase
     from escmatrix.core.friction import FrictionNote
+    from escmatrix.core.issue import IssueState
+    from escmatrix.core.matrix import Matrix
+    from escmatrix.core.routing import IssueFacts, RouteDecision
+    from escmatrix.core.summary import IssueSummary
     from escmatrix.store.cache import IssueCache
     from escmatrix.store.git import GitRepo, LogEntry
+    from escmatrix.store.issues import IssueStore
     from escmatrix.store.sync import SyncResult
 
-Decide = Callable[[responder.Context, IssueState], EventBase]
+    Decide = Callable[[responder.Context, IssueState], EventBase]
 
 
 @dataclass(frozen=True)
@@ -55,14 +54,21 @@ class Workspace:
 
     def __init__(self, root: Path, clock: Clock, *, use_cache: bool = True) -> None:
         self.root, self.clock, self.use_cache = root, clock, use_cache
-        self.store = IssueStore(root)
 
     @classmethod
     def locate(cls, repo: str | None, clock: Clock, *, use_cache: bool = True) -> Workspace:
         return cls(find_root(repo), clock, use_cache=use_cache)
 
     @cached_property
+    def store(self) -> IssueStore:
+        from escmatrix.store.issues import IssueStore
+
+        return IssueStore(self.root)
+
+    @cached_property
     def matrix(self) -> Matrix:
+        from escmatrix.store.matrix_loader import load_matrix
+
         return load_matrix(self.root)
 
     @cached_property
@@ -84,6 +90,8 @@ class Workspace:
         return person.id, identity
 
     def _context(self, actor: str) -> responder.Context:
+        from escmatrix.core import responder
+
         return responder.Context(self.matrix, actor, self.clock.now(), self.git.matrix_commit())
 
     # -- reading ----------------------------------------------------------------------------
@@ -96,8 +104,10 @@ class Workspace:
 
     def issues(self, wanted: Callable[[IssueSummary], bool] | None = None) -> list[IssueState]:
         """Folded issues, optionally filtered by their summary; from the cache when it can be trusted."""
+        from escmatrix.core.summary import IssueSummary
+
         if self.use_cache:
-            cached = self.cache.states(self.store.load, wanted or (lambda _: True))
+            cached = self.cache.states(self._load, wanted or (lambda _: True))
             if cached is not None:
                 return cached
         states = self.store.load_all()
@@ -114,10 +124,25 @@ class Workspace:
     def summaries(self) -> list[IssueSummary]:
         """One summary row per issue: from the cache when it can be trusted, else from the files."""
         if self.use_cache:
-            cached = self.cache.summaries(self.store.load)
+            cached = self.cache.summaries(self._load)
             if cached is not None:
                 return cached
+        from escmatrix.core.summary import IssueSummary
+
         return [IssueSummary.of(s) for s in self.store.load_all()]
+
+    def short_ids(self, rows: list[IssueSummary]) -> dict[str, str]:
+        """Each issue id's shortest unique prefix among all issues (at least four characters)."""
+        if self.use_cache:
+            cached = self.cache.short_ids(self._load)
+            if cached is not None:
+                return cached
+        from escmatrix.core.ids import shortest_unique
+
+        return shortest_unique(r.id for r in rows)
+
+    def _load(self, issue_id: str) -> IssueState:
+        return self.store.load(issue_id)
 
     @cached_property
     def cache(self) -> IssueCache:
@@ -159,6 +184,8 @@ class Workspace:
 
     def _route(self, facts: IssueFacts, at: datetime) -> RouteDecision:
         """Route; when the matching rule draws from a pool, again with the issues' load."""
+        from escmatrix.core.routing import route
+
         decision = route(self.matrix, facts, at)
         rule = next((r for r in self.matrix.rules if r.id == decision.rule), None)
         if rule is None or rule.pool is None:
@@ -243,6 +270,9 @@ class Workspace:
     def sweep(self, apply: bool) -> tuple[list[IssuePlan], list[Recorded]]:
         """Plan clock-driven escalations and alerts at the clock's time; with `apply`, record them
         (one commit per issue, re-planned under the lock so parallel sweeps never double up)."""
+        from escmatrix.core.escalation import AUTOMATION, plan_issue, plan_sweep
+        from escmatrix.core.issue import fold
+
         now = self.clock.now()
         plans = plan_sweep(
             self.matrix,
@@ -326,6 +356,8 @@ class Workspace:
     def open_issue(
         self, facts: IssueFacts, title: str, description: str
     ) -> tuple[Recorded, RouteDecision]:
+        from escmatrix.core import ids, responder
+
         actor, identity = self.actor()
         ctx = self._context(actor)
         decision = self._route(facts, ctx.at)
@@ -348,6 +380,8 @@ class Workspace:
         self, prefix: str, action: str, decide: Decide, describe: Callable[[IssueState], str]
     ) -> Recorded:
         """Apply one decision to an existing issue, re-reading its events under the lock."""
+        from escmatrix.core.issue import fold
+
         issue_id = self.resolve(prefix)
         actor, identity = self.actor()
         ctx = self._context(actor)
@@ -369,6 +403,9 @@ class Workspace:
         return replace(recorded, before=before[0])
 
     def reroute(self, prefix: str) -> tuple[Recorded, RouteDecision]:
+        from escmatrix.core import responder
+        from escmatrix.core.routing import IssueFacts
+
         issue_id = self.resolve(prefix)
         state = self.store.load(issue_id)
         severity = (

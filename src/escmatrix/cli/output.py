@@ -28,6 +28,24 @@ def stderr() -> Console:
     return Console(stderr=True, highlight=False)
 
 
+def print_laid_out(lines: list[list[tuple[str, str]]]) -> None:
+    """Print lines laid out already, as (text, style) pieces: straight to stdout when no colour
+    is wanted (what Rich would print), because Rich takes ~0.2 s per thousand lines."""
+    console = stdout()
+    if console.color_system is None:
+        sys.stdout.write("".join("".join(t for t, _ in line) + "\n" for line in lines))
+        return
+    from rich.text import Text
+
+    text = Text(no_wrap=True, overflow="crop", end="")  # laid out already: no wrapping
+    for line in lines:
+        for piece, style in line:
+            text.append(piece, style)
+        text.append("\n")
+    text.rstrip()
+    console.print(text)
+
+
 def literal(value: object) -> str:
     """Text with control characters made visible, so ANSI escapes are shown, not obeyed."""
     text = str(value)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from escmatrix.core.issue import IssueState
-from escmatrix.core.matrix import Matrix
-from escmatrix.core.routing import RouteDecision
-from escmatrix.core.sla import Clock, clocks
-from escmatrix.core.summary import IssueSummary
 from escmatrix.core.types import format_duration
+
+if TYPE_CHECKING:
+    from escmatrix.core.issue import IssueState
+    from escmatrix.core.matrix import Matrix
+    from escmatrix.core.routing import RouteDecision
+    from escmatrix.core.sla import Clock
+    from escmatrix.core.summary import IssueSummary
 
 
 def clock_data(clock: Clock) -> dict[str, Any]:
@@ -81,6 +83,8 @@ def issue_summary(state: IssueState) -> dict[str, Any]:
 def issue_data(
     state: IssueState, matrix: Matrix | None, now: datetime, *, timeline: bool = True
 ) -> dict[str, Any]:
+    from escmatrix.core.sla import clocks
+
     data = issue_summary(state)
     data |= {
         "description": state.description,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from rich import box
@@ -13,13 +14,16 @@ from rich.table import Table
 from rich.text import Text
 
 from escmatrix.cli.output import literal, safe
-from escmatrix.core.issue import IssueState
-from escmatrix.core.matrix import Matrix
-from escmatrix.core.routing import RouteDecision
-from escmatrix.core.sla import Clock
-from escmatrix.core.summary import IssueSummary
 from escmatrix.core.types import format_duration
-from escmatrix.store.git import LogEntry
+
+if TYPE_CHECKING:
+    from escmatrix.core.issue import IssueState
+    from escmatrix.core.matrix import Matrix
+    from escmatrix.core.routing import RouteDecision
+    from escmatrix.core.sla import Clock
+    from escmatrix.core.summary import IssueSummary
+    from escmatrix.store.git import LogEntry
+
 
 STATE_STYLE = {
     "running": "green",
@@ -171,7 +175,10 @@ def _fit(text: str, width: int) -> str:
     return set_cell_size(text, width)
 
 
-def issue_list(rows: list[IssueSummary], short: dict[str, str], tz: str, width: int) -> Text:
+Line = list[tuple[str, str]]  # (text, Rich style) pieces of one output line
+
+
+def issue_list(rows: list[IssueSummary], short: dict[str, str], tz: str, width: int) -> list[Line]:
     """One line per issue, laid out by hand: a Rich Table is far too slow for thousands of rows.
 
     The title takes what width is left; on a narrow terminal the category is shortened and the
@@ -198,11 +205,11 @@ def issue_list(rows: list[IssueSummary], short: dict[str, str], tz: str, width: 
         if room() < 30:
             del fixed[optional]
     title_width = max(12, room())
-    out = Text(no_wrap=True, overflow="crop")  # laid out already: wrapping would only cost time
-    for col, w in fixed.items():
-        out.append(_fit(col, w) + "  ", "bold")
-    out.append(_fit("title", title_width) + "\n", "bold")
-    out.append("─" * (sum(fixed.values()) + 2 * len(fixed) + title_width) + "\n", "dim")
+    lines: list[Line] = [
+        [(_fit(col, w) + "  ", "bold") for col, w in fixed.items()]
+        + [(_fit("title", title_width), "bold")],
+        [("─" * (sum(fixed.values()) + 2 * len(fixed) + title_width), "dim")],
+    ]
     for r in rows:
         opened = datetime.fromisoformat(r.opened_at.replace("Z", "+00:00")).astimezone(zone)
         cells = {
@@ -214,13 +221,11 @@ def issue_list(rows: list[IssueSummary], short: dict[str, str], tz: str, width: 
             "tier": (r.tier, ""),
             "opened": (opened.strftime("%m-%d %H:%M"), ""),
         }
-        for col, w in fixed.items():
-            value, style = cells[col]
-            out.append(_fit(literal(value), w) + "  ", style)
+        line = [(_fit(literal(cells[col][0]), w) + "  ", cells[col][1]) for col, w in fixed.items()]
         flag = " ⚑" if r.flagged else ""
-        out.append(_fit(literal(r.title) + flag, title_width).rstrip() + "\n")
-    out.rstrip()
-    return out
+        line.append((_fit(literal(r.title) + flag, title_width).rstrip(), ""))
+        lines.append(line)
+    return lines
 
 
 def log(entries: list[LogEntry], tz: str) -> Table:

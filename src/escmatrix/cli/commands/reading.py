@@ -90,7 +90,6 @@ def list_(
 ) -> None:
     """List issues (active ones by default), with filters; ids shown by their shortest unique prefix."""
     from escmatrix.cli import output, present, render
-    from escmatrix.core.ids import shortest_unique
     from escmatrix.core.summary import IssueFilter, select
     from escmatrix.errors import UsageError
 
@@ -116,7 +115,7 @@ def list_(
         partner,
     )
     rows = ws.summaries()
-    short = shortest_unique(r.id for r in rows)
+    short = ws.short_ids(rows)
     chosen = select(rows, wanted, list(ws.matrix.severities))
     if fmt is ListFormat.json:
         output.write_json([present.summary_data(r) | {"short_id": short[r.id]} for r in chosen])
@@ -128,8 +127,8 @@ def list_(
     elif not chosen:
         output.stdout().print("no issues match", style="dim")
     else:
-        console = output.stdout()
-        console.print(render.issue_list(chosen, short, timezone(ctx), console.width))
+        lines = render.issue_list(chosen, short, timezone(ctx), output.stdout().width)
+        output.print_laid_out(lines)
 
 
 def show(
