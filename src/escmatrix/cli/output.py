@@ -28,19 +28,20 @@ def stderr() -> Console:
     return Console(stderr=True, highlight=False)
 
 
-def print_laid_out(lines: list[list[tuple[str, str]]]) -> None:
-    """Print lines laid out already, as (text, style) pieces: straight to stdout when no colour
-    is wanted (what Rich would print), because Rich takes ~0.2 s per thousand lines."""
+def print_laid_out(lines: list[list[tuple[str, str]]], *, wrap: bool = False) -> None:
+    """Print lines as (text, style) pieces, text shown literally. Piped or without colour they go
+    straight to stdout, one per line and never wrapped, because Rich takes ~0.2 s per thousand
+    lines; on a colour terminal Rich styles them (and wraps them, with `wrap`)."""
     console = stdout()
     if console.color_system is None:
-        sys.stdout.write("".join("".join(t for t, _ in line) + "\n" for line in lines))
+        sys.stdout.write("".join("".join(literal(t) for t, _ in line) + "\n" for line in lines))
         return
     from rich.text import Text
 
-    text = Text(no_wrap=True, overflow="crop", end="")  # laid out already: no wrapping
+    text = Text(no_wrap=not wrap, overflow="fold" if wrap else "crop", end="")
     for line in lines:
         for piece, style in line:
-            text.append(piece, style)
+            text.append(literal(piece), style)
         text.append("\n")
     text.rstrip()
     console.print(text)

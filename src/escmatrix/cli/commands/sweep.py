@@ -54,22 +54,19 @@ def sweep(
             }
         )
         return
-    console = output.stdout()
     if not plans:
-        console.print("nothing to do: no clock needs attention", style="dim")
+        output.stdout().print("nothing to do: no clock needs attention", style="dim")
         return
+    lines: list[list[tuple[str, str]]] = []
     for plan in plans:
-        console.print(
-            output.safe(f"{plan.issue.id}  {plan.issue.severity}  {plan.issue.title}", "bold")
-        )
-        for line in plan.lines:
-            console.print(output.safe(f"  {line}"))
+        lines.append([(f"{plan.issue.id}  {plan.issue.severity}  {plan.issue.title}", "bold")])
+        lines.extend([(f"  {line}", "")] for line in plan.lines)
     verb = (
         f"recorded {len(recorded)} commit(s)" if apply else "dry run: nothing written (add --apply)"
     )
-    console.print(output.safe(verb, "dim"))
-    for line in notes:
-        console.print(output.safe(line, "dim"))
+    lines.append([(verb, "dim")])
+    lines.extend([(line, "dim")] for line in notes)
+    output.print_laid_out(lines, wrap=True)
 
 
 def register(app: typer.Typer) -> None:
