@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,17 @@ from typing import Any
 from typer.testing import CliRunner, Result
 
 from escmatrix.cli.app import app
+
+
+def executable() -> list[str]:
+    """The installed console script next to this interpreter (not a version manager's shim,
+    which costs a few hundred ms a call), else the one on PATH, else `python -m escmatrix`."""
+    script = Path(sys.executable).with_name("escmatrix")
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("escmatrix")
+    return [found] if found else [sys.executable, "-m", "escmatrix"]
+
 
 T0 = "2026-03-02T09:00:00Z"  # a Monday
 TIMES = [

@@ -8,14 +8,12 @@ Playwright with its own browser downloads never used. Without it the browser tes
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
-from tests.support import Repo
+from tests.support import Repo, executable
 
 PROJECT = Path(__file__).resolve().parent.parent
 ARTIFACTS = PROJECT / "test-artifacts"
@@ -119,8 +117,7 @@ def test_terminal_dashboard_escapes_markup(tmp_repo: Repo) -> None:
 
 def test_dashboard_watch_refreshes_until_interrupted(tmp_repo: Repo) -> None:
     """`--watch 1` redraws until Ctrl-C, then exits 0 (run as a real process)."""
-    exe = shutil.which("escmatrix") or sys.executable
-    args = [exe] if exe.endswith("escmatrix") else [exe, "-m", "escmatrix"]
+    args = executable()
     proc = subprocess.Popen(
         [
             *args,

@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.support import T0, TIMES, Repo, git, init_git, snapshot
-
-
-def executable() -> list[str]:
-    found = shutil.which("escmatrix")
-    return [found] if found else [sys.executable, "-m", "escmatrix"]
+from tests.support import T0, TIMES, Repo, executable, git, init_git, snapshot
 
 
 def run(

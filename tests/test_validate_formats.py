@@ -17,7 +17,7 @@ from typer.testing import CliRunner, Result
 
 from escmatrix.cli.app import app
 from escmatrix.core.lint import RULES
-from tests.support import init_git
+from tests.support import executable, init_git
 
 CORPUS = Path(__file__).parent / "corpus_matrix"
 SARIF_SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
@@ -265,10 +265,17 @@ def test_validate_does_not_import_gitpython(tmp_path: Path) -> None:
 
 def test_validate_runs_as_an_installed_command(tmp_path: Path) -> None:
     """End to end: the `escmatrix` executable, exit 1 and SARIF on stdout."""
-    exe = shutil.which("escmatrix")
-    assert exe, "escmatrix is not installed"
     done = subprocess.run(
-        [exe, "--repo", str(broken_repo(tmp_path)), "--now", NOW, "validate", "-f", "sarif"],
+        [
+            *executable(),
+            "--repo",
+            str(broken_repo(tmp_path)),
+            "--now",
+            NOW,
+            "validate",
+            "-f",
+            "sarif",
+        ],
         capture_output=True,
         text=True,
         timeout=60,

@@ -7,25 +7,14 @@ would: one process per command, its exit code, stdout and stderr kept for the as
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.support import LEAKY_ENV, PEOPLE
+from tests.support import LEAKY_ENV, PEOPLE, executable
 
 T0 = "2026-03-02T09:00:00Z"  # a Monday, the clock every scenario starts from
-
-
-def executable() -> list[str]:
-    """The installed console script next to this interpreter, else `python -m escmatrix`."""
-    script = Path(sys.executable).with_name("escmatrix")
-    if script.exists():
-        return [str(script)]
-    found = shutil.which("escmatrix")
-    return [found] if found else [sys.executable, "-m", "escmatrix"]
 
 
 @dataclass(frozen=True)
