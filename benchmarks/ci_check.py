@@ -22,7 +22,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from generate import generate  # noqa: E402
-from run import Bench, ms  # noqa: E402
+from run import ESCMATRIX, Bench, ms  # noqa: E402
 
 
 class Check:
@@ -50,7 +50,7 @@ class Check:
             label = " ".join(query)
             cached = self.run(f"{label} ({when})", b.esc(*query))
             uncached = self.run(
-                f"{label} --no-cache ({when})", ["escmatrix", "--no-cache", *b.esc(*query)[1:]]
+                f"{label} --no-cache ({when})", [ESCMATRIX, "--no-cache", *b.esc(*query)[1:]]
             )
             if cached != uncached:
                 self.failures.append(f"{label}: cached and --no-cache answers differ {when}")
@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         no_cache, has_report = bench.supports()
         show_ids = [bench.show_id, bench.updatable[0], bench.escalatable[0]]
         esc = bench.esc
-        check.run("escmatrix --help", ["escmatrix", "--help"])
+        check.run("escmatrix --help", [ESCMATRIX, "--help"])
         check.run("validate", esc("validate"))
         check.run("list (builds the cache)", esc("list"))
         check.run("list (warm)", esc("list"))
