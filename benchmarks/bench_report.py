@@ -1,12 +1,15 @@
 """Time `escmatrix report` over a synthetic repository of 10,000 issues (issue 5, acceptance 4).
 
     python benchmarks/bench_report.py [--issues 10000] [--runs 5] [--keep DIR]
+    python benchmarks/bench_report.py --repo benchmarks/out/repo-10000-s1 --now 2026-11-02T09:00:00Z
 
 Builds the repository once (event files written with the store's own file names and YAML, then
 one `git add` and one commit), then runs `escmatrix report --format json` as a whole process
 several times, after one warm-up run, and prints the median and spread next to floors measured
-in the same run: `python -c pass`, and reading every event file's bytes once. Not a test: it
-prints numbers for a person to judge (the target is under 2 s warm on a 2-core machine).
+in the same run: `python -c pass`, and reading every event file's bytes once. Beside wall time it
+prints CPU time (user + system, the subprocess's own and its children's, such as git): on a shared
+machine wall time mostly measures the neighbours. Not a test: it prints numbers for a person to
+judge (targets, warm, on a 2-core machine: under 2 s, issue 5; at most 1 s, issue 8).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -124,14 +128,21 @@ def build(root: Path, count: int, seed: int = 5) -> int:
     return files
 
 
-def timed(runs: int, action: Callable[[], object]) -> list[float]:
-    action()  # warm-up: page cache, .pyc files
-    out = []
+def _child_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(runs: int, action: Callable[[], object]) -> tuple[list[float], list[float]]:
+    """Wall and CPU seconds of each run (CPU: of the subprocesses `action` waited for)."""
+    action()  # warm-up: page cache, .pyc files, the cache under .git/escmatrix/
+    wall, cpu = [], []
     for _ in range(runs):
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), _child_cpu()
         action()
-        out.append(time.perf_counter() - began)
-    return out
+        wall.append(time.perf_counter() - began)
+        cpu.append(_child_cpu() - began_cpu)
+    return wall, cpu
 
 
 def main() -> int:
@@ -139,14 +150,20 @@ def main() -> int:
     parser.add_argument("--issues", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep", type=Path, help="build (or reuse) the repository here")
+    parser.add_argument(
+        "--repo", type=Path, help="time an existing repository instead (only read, never changed)"
+    )
+    parser.add_argument("--now", default=NOW.isoformat(), help="the report's --now")
     args = parser.parse_args()
-    exe = shutil.which("escmatrix")
+    # The script next to this interpreter, not a version manager's shim (pyenv's adds ~0.4 s).
+    beside = Path(sys.executable).with_name("escmatrix")
+    exe = str(beside) if beside.is_file() else shutil.which("escmatrix")
     if exe is None:
         sys.stderr.write("escmatrix is not installed (pip install -e .)\n")
         return 2
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="bench-report-"))
-    root = workdir / "repo"
-    if not (root / "issues").is_dir():
+    root = args.repo or workdir / "repo"
+    if args.repo is None and not (root / "issues").is_dir():
         if root.exists():
             shutil.rmtree(root)  # a build that did not finish
         root.mkdir(parents=True)
@@ -157,8 +174,9 @@ def main() -> int:
             f"{time.perf_counter() - began:.1f} s under {root}"
         )
     paths = sorted((root / "issues").rglob("*.yaml"))
+    issues = sum(1 for folder in (root / "issues").iterdir() if folder.is_dir())
     env = os.environ | {"ESCMATRIX_NO_NOTIFY": "1"}
-    report = [exe, "--repo", str(root), "--now", NOW.isoformat(), "report", "--format", "json"]
+    report = [exe, "--repo", str(root), "--now", args.now, "report", "--format", "json"]
 
     def run_report() -> None:
         subprocess.run(report, check=True, stdout=subprocess.DEVNULL, env=env)
@@ -173,19 +191,26 @@ def main() -> int:
     rows = [
         ("python -c pass", timed(args.runs, python_pass)),
         (f"read {len(paths):,} event files' bytes (in process)", timed(args.runs, read_bytes)),
-        (f"escmatrix report --format json ({args.issues:,} issues)", timed(args.runs, run_report)),
+        (f"escmatrix report --format json ({issues:,} issues)", timed(args.runs, run_report)),
     ]
     width = max(len(name) for name, _ in rows)
-    print(f"\n{'what':<{width}}  {'median':>8}  {'min':>8}  {'max':>8}  runs")
-    for name, times in rows:
+    print(f"\n{'what':<{width}}  {'median':>8}  {'min':>8}  {'max':>8}  {'cpu median':>10}  runs")
+    for name, (wall, cpu) in rows:
+        spent = f"{statistics.median(cpu):>9.3f}s" if any(cpu) else f"{'-':>10}"
         print(
-            f"{name:<{width}}  {statistics.median(times):>7.3f}s  {min(times):>7.3f}s  "
-            f"{max(times):>7.3f}s  {len(times)}"
+            f"{name:<{width}}  {statistics.median(wall):>7.3f}s  {min(wall):>7.3f}s  "
+            f"{max(wall):>7.3f}s  {spent}  {len(wall)}"
         )
-    target = statistics.median(rows[-1][1])
-    print(f"\ntarget: under 2 s warm — {'met' if target < 2 else 'missed'} ({target:.2f} s)")
+    wall, cpu = rows[-1][1]
+    median, median_cpu = statistics.median(wall), statistics.median(cpu)
+    for limit, issue in ((2.0, "under 2 s (issue 5)"), (1.0, "at most 1 s (issue 8)")):
+        met = median < limit if limit == 2.0 else median <= limit
+        print(
+            f"target {issue}, warm: {'met' if met else 'missed'} "
+            f"({median:.2f} s wall, {median_cpu:.2f} s CPU)"
+        )
     if args.keep is None:
-        shutil.rmtree(workdir)
+        shutil.rmtree(workdir)  # made by this run (with --repo: an empty temporary folder)
     return 0
 
 

@@ -278,4 +278,10 @@ def main_options(
 
 
 def main() -> None:
+    import gc
+
+    # One command per process: reference counting frees what it drops, and the cyclic collector
+    # would only re-scan the thousands of objects imports and issues keep alive (a fifth of a
+    # run's CPU). Long-running loops (`dashboard --watch`) collect on each round.
+    gc.disable()
     app(prog_name="escmatrix")

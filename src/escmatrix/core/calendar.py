@@ -101,6 +101,8 @@ class WorkClock:
         total = timedelta(0)
         if end <= start:
             return total
+        if self.calendar is None:
+            return _always_elapsed(start, end, pauses)
         for lo, hi in self._working(start, pauses, end):
             if lo >= end:
                 break
@@ -119,6 +121,8 @@ class WorkClock:
         A pause still open is assumed to end at `open_pause_until` (usually now): the due time
         is then a projection that moves while the pause lasts.
         """
+        if self.calendar is None:
+            return _always_add(start, amount, pauses, open_pause_until or start)
         left = amount
         for lo, hi in self._working(start, pauses, open_pause_until or start):
             span = hi - lo
@@ -126,3 +130,45 @@ class WorkClock:
                 return lo + left
             left -= span
         return FOREVER
+
+
+# 24x7 is one endless working interval, so `elapsed` and `add` reduce to a walk over the sorted
+# pauses: the same arithmetic as `_working` without its generators (most clocks are 24x7, and a
+# report measures tens of thousands of them).
+
+
+def _always_elapsed(start: datetime, end: datetime, pauses: Sequence[Interval]) -> timedelta:
+    total = timedelta(0)
+    cursor = start
+    for p_lo, p_hi in sorted((p_start, p_end or end) for p_start, p_end in pauses):
+        if p_hi <= cursor or p_lo >= FOREVER:
+            continue
+        if p_lo > cursor:
+            if cursor >= end:
+                return total
+            total += min(p_lo, end) - cursor
+        cursor = max(cursor, p_hi)
+        if cursor >= FOREVER:
+            return total
+    if cursor < end:
+        total += min(end, FOREVER) - cursor
+    return total
+
+
+def _always_add(
+    start: datetime, amount: timedelta, pauses: Sequence[Interval], until: datetime
+) -> datetime:
+    left = amount
+    cursor = start
+    for p_lo, p_hi in sorted((p_start, p_end or until) for p_start, p_end in pauses):
+        if p_hi <= cursor or p_lo >= FOREVER:
+            continue
+        if p_lo > cursor:
+            span = p_lo - cursor
+            if span >= left:
+                return cursor + left
+            left -= span
+        cursor = max(cursor, p_hi)
+        if cursor >= FOREVER:
+            return FOREVER
+    return cursor + left if FOREVER - cursor >= left else FOREVER

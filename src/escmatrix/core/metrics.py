@@ -38,7 +38,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
-from typing import Literal
+from functools import cached_property
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -68,6 +69,7 @@ AGE_BUCKETS: tuple[tuple[str, timedelta], ...] = (
     (">3d", timedelta.max),
 )
 FAR = datetime(9999, 1, 1, tzinfo=UTC)
+ZERO = timedelta(0)
 NO_TEAM = "(no team)"
 NONE = "(none)"
 PATH_SEP = " → "
@@ -138,6 +140,26 @@ class Handoff:
     reason: str
 
 
+class Facts(NamedTuple):
+    """What `summarize` needs of one measured issue, gathered once: `groups` summarises every
+    issue once per dimension."""
+
+    escalations: int
+    handoffs: int
+    time_to_aid: timedelta | None
+    time_to_resolution: timedelta | None
+    open_age: timedelta | None  # None: not open
+    closed: bool
+    ever_resolved: bool
+    reopened: bool
+    overrides: int
+    reconciled: int
+    breached: bool
+    outcomes: tuple[tuple[str, int], ...]  # per clock: 0 met, 1 breached, 2 pending
+    customer: tuple[bool, int | None]  # has a customer; the customer's score
+    partner: tuple[bool, int | None]
+
+
 @dataclass(frozen=True)
 class Measured:
     """One issue as it stood at `at`, with its durations measured (see the module docstring)."""
@@ -160,18 +182,47 @@ class Measured:
     def is_open(self) -> bool:
         return self.state.is_active
 
+    @cached_property
+    def breached(self) -> bool:
+        """Any clock breached."""
+        return any(c.state == "breached" for c in self.clocks)
+
+    @cached_property
+    def facts(self) -> Facts:
+        s = self.state
+        return Facts(
+            escalations=s.escalations,
+            handoffs=s.handoffs,
+            time_to_aid=self.time_to_aid,
+            time_to_resolution=self.time_to_resolution,
+            open_age=self.age if self.is_open else None,
+            closed=s.status == "closed",
+            ever_resolved=self.ever_resolved,
+            reopened=bool(s.reopened),
+            overrides=len(s.overrides),
+            reconciled=sum(1 for o in s.overrides if o.reconciled_at is not None),
+            breached=self.breached,
+            outcomes=tuple(
+                (c.name, 0 if c.state == "met" else 1 if c.state == "breached" else 2)
+                for c in self.clocks
+            ),
+            customer=(s.customer is not None, s.customer_satisfaction),
+            partner=(s.partner is not None, s.partner_satisfaction),
+        )
+
     def key(self, dimension: str) -> str | None:
         """The group this issue falls in along `dimension`; None: not in any (no customer)."""
-        s = self.state
-        return {
-            "category": s.category,
-            "severity": s.severity,
-            "team": self.team,
-            "owner": s.owner,
-            "customer": s.customer,
-            "partner": s.partner,
-            "path": self.path,
-        }[dimension]
+        if dimension == "team":
+            return self.team
+        if dimension == "path":
+            return self.path
+        if dimension not in _STATE_KEYS:
+            raise KeyError(dimension)
+        value: str | None = getattr(self.state, dimension)
+        return value
+
+
+_STATE_KEYS = frozenset({"category", "severity", "owner", "customer", "partner"})
 
 
 def active_intervals(state: IssueState, at: datetime) -> list[Interval]:
@@ -212,9 +263,10 @@ def _subtract(spans: Sequence[Interval], cuts: Iterable[Interval]) -> list[Inter
 
 
 def _overlap(lo: datetime, hi: datetime, spans: Sequence[Interval]) -> timedelta:
-    total = timedelta(0)
+    total = ZERO
     for s_lo, s_hi in spans:
-        a, b = max(lo, s_lo), min(hi, s_hi)
+        a = s_lo if s_lo > lo else lo
+        b = s_hi if s_hi < hi else hi
         if b > a:
             total += b - a
     return total
@@ -252,7 +304,13 @@ def measure_issue(
     matrix: Matrix, issue_id: str, events: Sequence[ev.EventBase], at: datetime
 ) -> Measured | None:
     """The issue as it stood at `at` (events after it ignored); None if not yet opened then."""
-    cut = [e for e in events if e.at <= at]
+    return _measure_cut(matrix, issue_id, [e for e in events if e.at <= at], at)
+
+
+def _measure_cut(
+    matrix: Matrix, issue_id: str, cut: list[ev.EventBase], at: datetime
+) -> Measured | None:
+    """measure_issue over the events up to `at`, already picked out."""
     if not cut or not isinstance(cut[0], ev.Opened):
         return None
     opened = cut[0]
@@ -407,37 +465,27 @@ def _ratio(part: int | float, whole: int | float) -> float | None:
     return part / whole if whole else None
 
 
-def _attainment(measured: Sequence[Measured]) -> list[ClockAttainment]:
-    tally: dict[str, Counter[str]] = defaultdict(Counter)
-    for m in measured:
-        for clock in m.clocks:
-            outcome = clock.state if clock.state in ("met", "breached") else "pending"
-            tally[clock.name][outcome] += 1
+def _attainment(tally: Mapping[str, Sequence[int]]) -> list[ClockAttainment]:
+    """From clock name -> [met, breached, pending]."""
     order = {"first response": 0, "next update": 1, "resolution": 2}
     return [
         ClockAttainment(
             clock=name,
-            met=t["met"],
-            breached=t["breached"],
-            pending=t["pending"],
-            attainment=_ratio(t["met"], t["met"] + t["breached"]),
+            met=met,
+            breached=missed,
+            pending=pending,
+            attainment=_ratio(met, met + missed),
         )
-        for name, t in sorted(tally.items(), key=lambda kv: (order.get(kv[0], 3), kv[0]))
+        for name, (met, missed, pending) in sorted(
+            tally.items(), key=lambda kv: (order.get(kv[0], 3), kv[0])
+        )
     ]
 
 
-def _satisfaction(
-    closed: Sequence[Measured], who: Literal["customer", "partner"]
-) -> SatisfactionStats:
-    scores: list[int] = []
-    eligible = 0
-    for m in closed:
-        score = m.state.customer_satisfaction if who == "customer" else m.state.partner_satisfaction
-        account = m.state.customer if who == "customer" else m.state.partner
-        if account is not None or score is not None:
-            eligible += 1
-        if score is not None:
-            scores.append(score)
+def _satisfaction(answers: Sequence[tuple[bool, int | None]]) -> SatisfactionStats:
+    """From (has the account, its score) per closed issue."""
+    scores = [score for _, score in answers if score is not None]
+    eligible = sum(1 for account, score in answers if account or score is not None)
     counts = Counter(scores)
     return SatisfactionStats(
         eligible=eligible,
@@ -450,44 +498,64 @@ def _satisfaction(
 
 
 def breached(m: Measured) -> bool:
-    return any(c.state == "breached" for c in m.clocks)
+    return m.breached
 
 
 def summarize(measured: Sequence[Measured]) -> Summary:
     """Headline numbers over `measured` (see the module docstring for each definition)."""
     count = len(measured)
-    open_ = [m for m in measured if m.is_open]
-    closed = [m for m in measured if m.state.status == "closed"]
-    escalations = sum(m.state.escalations for m in measured)
-    handoffs = sum(m.state.handoffs for m in measured)
-    resolved_ever = [m for m in measured if m.ever_resolved]
-    reopened = [m for m in resolved_ever if m.state.reopened]
-    overrides = [o for m in measured for o in m.state.overrides]
-    reconciled = sum(1 for o in overrides if o.reconciled_at is not None)
+    aid: list[timedelta] = []
+    ttr: list[timedelta] = []
+    open_ages: list[timedelta] = []
+    customers: list[tuple[bool, int | None]] = []
+    partners: list[tuple[bool, int | None]] = []
+    tally: dict[str, list[int]] = {}  # clock name -> [met, breached, pending]
+    escalations = handoffs = resolved_ever = reopened = overrides = reconciled = missed = 0
+    for f in (m.facts for m in measured):
+        escalations += f.escalations
+        handoffs += f.handoffs
+        if f.time_to_aid is not None:
+            aid.append(f.time_to_aid)
+        if f.time_to_resolution is not None:
+            ttr.append(f.time_to_resolution)
+        if f.open_age is not None:
+            open_ages.append(f.open_age)
+        elif f.closed:
+            customers.append(f.customer)
+            partners.append(f.partner)
+        if f.ever_resolved:
+            resolved_ever += 1
+            reopened += f.reopened
+        overrides += f.overrides
+        reconciled += f.reconciled
+        missed += f.breached
+        for name, outcome in f.outcomes:
+            counts = tally.get(name)
+            if counts is None:
+                counts = tally[name] = [0, 0, 0]
+            counts[outcome] += 1
     return Summary(
         issues=count,
-        open=len(open_),
-        resolved=count - len(open_),
-        unacknowledged=sum(1 for m in measured if m.time_to_aid is None),
-        time_to_aid=duration_stats(m.time_to_aid for m in measured if m.time_to_aid is not None),
-        time_to_resolution=duration_stats(
-            m.time_to_resolution for m in measured if m.time_to_resolution is not None
-        ),
-        open_age=duration_stats(m.age for m in open_),
+        open=len(open_ages),
+        resolved=count - len(open_ages),
+        unacknowledged=count - len(aid),
+        time_to_aid=duration_stats(aid),
+        time_to_resolution=duration_stats(ttr),
+        open_age=duration_stats(open_ages),
         escalations=escalations,
         escalations_per_issue=_ratio(escalations, count),
         handoffs=handoffs,
         handoffs_per_issue=_ratio(handoffs, count),
-        resolved_ever=len(resolved_ever),
-        reopened=len(reopened),
-        reopen_rate=_ratio(len(reopened), len(resolved_ever)),
-        overrides=len(overrides),
+        resolved_ever=resolved_ever,
+        reopened=reopened,
+        reopen_rate=_ratio(reopened, resolved_ever),
+        overrides=overrides,
         overrides_reconciled=reconciled,
-        overrides_unreconciled=len(overrides) - reconciled,
-        breached_issues=sum(1 for m in measured if breached(m)),
-        sla=_attainment(measured),
-        customer_satisfaction=_satisfaction(closed, "customer"),
-        partner_satisfaction=_satisfaction(closed, "partner"),
+        overrides_unreconciled=overrides - reconciled,
+        breached_issues=missed,
+        sla=_attainment(tally),
+        customer_satisfaction=_satisfaction(customers),
+        partner_satisfaction=_satisfaction(partners),
     )
 
 
@@ -528,8 +596,9 @@ class Wait(Doc):
 def waits(measured: Sequence[Measured], kind: Literal["owner", "tier", "dependency"]) -> list[Wait]:
     """Per owner / tier / dependency, the time each issue spent there; longest total first."""
     spent: dict[str, list[timedelta]] = defaultdict(list)
+    field = {"owner": "owner_dwell", "tier": "tier_dwell", "dependency": "waits"}[kind]
     for m in measured:
-        source = {"owner": m.owner_dwell, "tier": m.tier_dwell, "dependency": m.waits}[kind]
+        source: dict[str, timedelta] = getattr(m, field)
         for name, amount in source.items():
             spent[name].append(amount)
     rows = []
@@ -1162,11 +1231,10 @@ class _Measurer:
         if key in self.memo:
             return self.memo[key]
         # A finished, acknowledged issue measures the same at any later time: its clocks stopped.
-        seen = (issue_id, sum(1 for e in events if e.at <= at))
+        cut = [e for e in events if e.at <= at]
+        seen = (issue_id, len(cut))
         done = self.finished.get(seen)
-        measured = (
-            replace(done, at=at) if done else measure_issue(self.matrix, issue_id, events, at)
-        )
+        measured = replace(done, at=at) if done else _measure_cut(self.matrix, issue_id, cut, at)
         if measured and not measured.is_open and measured.state.first_acknowledged_at:
             self.finished[seen] = measured
         self.memo[key] = measured

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from escmatrix.core.ids import shortest_unique
 from escmatrix.core.summary import IssueSummary
 from escmatrix.store.journal import Journal
 
@@ -27,15 +28,18 @@ if TYPE_CHECKING:
     from escmatrix.core.events import EventBase
     from escmatrix.core.issue import IssueState
 
-VERSION = 3
+VERSION = 4
 
 
 @dataclass
 class _Index:
+    """The summaries view: plain tuples (cheapest to unpickle) and the shortest unique ids."""
+
     version: int = VERSION
     issues_tree: str = ""
     folders: dict[str, str] = field(default_factory=dict)  # issue id -> folder tree id
-    rows: dict[str, IssueSummary] = field(default_factory=dict)
+    rows: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # issue id -> IssueSummary
+    short: dict[str, str] = field(default_factory=dict)  # issue id -> shortest unique prefix
 
 
 class IssueCache:
@@ -44,6 +48,7 @@ class IssueCache:
         self.folder = git_dir / "escmatrix" / "cache"
         rel = root.resolve().relative_to(top.resolve()).as_posix()
         self.issues_path = "issues" if rel in ("", ".") else f"{rel}/issues"
+        self._index: _Index | None = None  # the summaries last read or written by this process
 
     # -- git, as plain subprocesses (no GitPython: this is the fast path) --------------------
 
@@ -104,35 +109,46 @@ class IssueCache:
 
     def summaries(self, fold_issue: Callable[[str], IssueState]) -> list[IssueSummary] | None:
         """Every issue's summary, refreshed incrementally; None when the cache cannot be trusted."""
+        index = self._summaries_index(fold_issue)
+        return None if index is None else [IssueSummary._make(row) for row in index.rows.values()]
+
+    def short_ids(self, fold_issue: Callable[[str], IssueState]) -> dict[str, str] | None:
+        """Each issue id's shortest unique prefix, kept with the summaries."""
+        index = self._summaries_index(fold_issue)
+        return None if index is None else index.short
+
+    def _summaries_index(self, fold_issue: Callable[[str], IssueState]) -> _Index | None:
         if not self.usable():
             return None
         tree = self._issues_tree()
         if tree is None:
             return None
+        if self._index is not None and self._index.issues_tree == tree:
+            return self._index
         index = self._load("summaries.pickle")
         if not isinstance(index, _Index) or index.version != VERSION:
             index = _Index()
-        if index.issues_tree == tree:
-            return list(index.rows.values())
-        folders = self._folder_trees()
-        rows: dict[str, IssueSummary] = {}
-        for issue_id, folder_tree in folders.items():
-            row = index.rows.get(issue_id)
-            if row is None or index.folders.get(issue_id) != folder_tree:
-                row = IssueSummary.of(fold_issue(issue_id))
-            rows[issue_id] = row
-        self._save("summaries.pickle", _Index(VERSION, tree, folders, rows))
-        return list(rows.values())
+        if index.issues_tree != tree:
+            folders = self._folder_trees()
+            rows: dict[str, tuple[Any, ...]] = {}
+            for issue_id, folder_tree in folders.items():
+                row = index.rows.get(issue_id)
+                if row is None or index.folders.get(issue_id) != folder_tree:
+                    row = tuple(IssueSummary.of(fold_issue(issue_id)))
+                rows[issue_id] = row
+            index = _Index(VERSION, tree, folders, rows, shortest_unique(rows))
+            self._save("summaries.pickle", index)
+        self._index = index
+        return index
 
     def states(
         self, fold_issue: Callable[[str], IssueState], wanted: Callable[[IssueSummary], bool]
     ) -> list[IssueState] | None:
         """Full states of the issues whose summary `wanted` accepts."""
         summaries = self.summaries(fold_issue)
-        if summaries is None:
+        index = self._index
+        if summaries is None or index is None:
             return None
-        index = self._load("summaries.pickle")
-        assert isinstance(index, _Index)
         stored = self._load("states.pickle")
         if not isinstance(stored, dict) or stored.get("version") != VERSION:
             stored = {"version": VERSION, "entries": {}}
@@ -159,6 +175,8 @@ class IssueCache:
         self, read_events: Callable[[str], list[EventBase]]
     ) -> list[tuple[str, list[EventBase]]] | None:
         """Every issue's parsed events, in order, re-read only for folders whose tree changed."""
+        from escmatrix.store.event_cache import FORMAT, save_events
+
         if not self.usable():
             return None
         tree = self._issues_tree()
@@ -166,8 +184,9 @@ class IssueCache:
             return None
         stored = self._load("events.pickle")
         if not isinstance(stored, dict) or stored.get("version") != VERSION:
-            stored = {"version": VERSION, "tree": "", "entries": {}}
+            stored = {"version": VERSION, "format": FORMAT, "tree": "", "entries": {}}
         entries: dict[str, tuple[str, list[EventBase]]] = stored["entries"]
+        changed = stored.get("format") != FORMAT  # same events, written the older way
         if stored["tree"] != tree:
             folders = self._folder_trees()
             for issue_id, key in folders.items():
@@ -177,7 +196,10 @@ class IssueCache:
             for gone in set(entries) - set(folders):
                 del entries[gone]
             stored["tree"] = tree
-            self._save("events.pickle", stored)
+            changed = True
+        if changed:
+            stored["format"] = FORMAT
+            save_events(self.folder / "events.pickle", stored)
         return [(issue_id, entries[issue_id][1]) for issue_id in sorted(entries)]
 
     def clear(self) -> None:
