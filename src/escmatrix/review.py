@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from escmatrix.clock import parse_instant
@@ -60,23 +61,33 @@ def load_issues(ws: Workspace) -> list[IssueEvents]:
 
 def entry_changes(ws: Workspace) -> dict[tuple[str, str], datetime]:
     """When each entry of categories.yaml and people.yaml last changed, by `git blame` (one call
-    per file); empty when git cannot tell (no repository, no commits)."""
+    per file, remembered in the local cache until HEAD or the file changes); empty when git
+    cannot tell (no repository, no commits)."""
     from escmatrix.store.yamlio import PosDict, PosList, read_yaml
 
     found: dict[tuple[str, str], datetime] = {}
     try:
-        git = ws.git
+        top = ws.git_top
     except EscmatrixError:
+        return found
+    head = _git(top, "rev-parse", "-q", "--verify", "HEAD")
+    if head is None:
         return found
     for kind in ENTRY_FILES:
         path = ws.root / "matrix" / f"{kind}.yaml"
         if not path.is_file():
             continue
-        try:
-            porcelain = git.git.blame("--line-porcelain", "--", git.rel(path))
-        except Exception:  # no commits, file not tracked: no dates to judge by
+        rel = path.resolve().relative_to(top.resolve()).as_posix()
+        stat = path.stat()
+        key = (head.strip(), rel, stat.st_size, stat.st_mtime_ns)
+
+        def blame(rel: str = rel) -> dict[int, datetime] | None:
+            porcelain = _git(top, "blame", "--line-porcelain", "--", rel)
+            return None if porcelain is None else _line_times(porcelain)
+
+        times = ws.cache.memo(f"blame-{kind}.pickle", key, blame) if ws.use_cache else blame()
+        if times is None:  # no commits, file not tracked: no dates to judge by
             continue
-        times = _line_times(str(porcelain))
         data = read_yaml(path, f"matrix/{kind}.yaml")
         items = data.get(kind) if isinstance(data, PosDict) else None
         if not isinstance(items, PosList):
@@ -88,6 +99,13 @@ def entry_changes(ws: Workspace) -> dict[tuple[str, str], datetime]:
             if isinstance(item, dict) and isinstance(item.get("id"), str) and stamps:
                 found[(kind, item["id"])] = max(stamps)
     return found
+
+
+def _git(top: Path, *args: str) -> str | None:
+    import subprocess
+
+    done = subprocess.run(["git", *args], cwd=top, capture_output=True, text=True, check=False)
+    return done.stdout if done.returncode == 0 else None
 
 
 def _line_times(porcelain: str) -> dict[int, datetime]:

@@ -18,7 +18,7 @@ import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from escmatrix.core.ids import shortest_unique
 from escmatrix.core.summary import IssueSummary
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from escmatrix.core.issue import IssueState
 
 VERSION = 4
+T = TypeVar("T")
 
 
 @dataclass
@@ -202,6 +203,15 @@ class IssueCache:
             save_events(self.folder / "events.pickle", stored)
         return [(issue_id, entries[issue_id][1]) for issue_id in sorted(entries)]
 
+    def memo(self, name: str, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        """`compute()`, remembered in the file `name` for as long as `key` is unchanged."""
+        stored = self._load(name)
+        if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == key:
+            return cast(T, stored[1])
+        value = compute()
+        self._save(name, (key, value))
+        return value
+
     def clear(self) -> None:
-        for name in ("summaries.pickle", "states.pickle", "events.pickle"):
-            (self.folder / name).unlink(missing_ok=True)
+        for path in self.folder.glob("*.pickle"):
+            path.unlink(missing_ok=True)
