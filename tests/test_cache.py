@@ -106,3 +106,27 @@ def test_cache_is_bypassed_while_a_command_is_unfinished(tmp_repo: Repo) -> None
     journal.mkdir(parents=True, exist_ok=True)
     (journal / "x.json").write_text("{}", encoding="utf-8")
     assert _titles(tmp_repo) == {"one"}
+
+
+def test_matrix_snapshot_follows_every_edit_of_the_matrix(tmp_repo: Repo) -> None:
+    """The cached matrix is used only while matrix/ is byte-for-byte the same: an edit (even an
+    uncommitted one) is seen at once, and an edit that breaks the matrix is refused as before."""
+    issue = tmp_repo.open("snapshot")
+    snapshot = tmp_repo.path / ".git" / "escmatrix" / "cache" / "matrix.pickle"
+    tmp_repo.ok("matrix")
+    assert snapshot.is_file()
+    severity = tmp_repo.path / "matrix" / "severity.yaml"
+    people = tmp_repo.path / "matrix" / "people.yaml"
+    before = json.loads(_same(tmp_repo, "matrix"))
+    original = people.read_text(encoding="utf-8")
+    assert tmp_repo.show(issue)["owner"]
+    people.write_text(original.replace("name: ", "name: Renamed ", 1), encoding="utf-8")
+    after = json.loads(_same(tmp_repo, "matrix"))
+    assert after != before
+    people.write_text(original, encoding="utf-8")
+    assert json.loads(_same(tmp_repo, "matrix")) == before
+    severity.write_text("severities: [oops\n", encoding="utf-8")
+    for cached in (True, False):
+        result = tmp_repo.cli(*(() if cached else ("--no-cache",)), "list")
+        assert result.exit_code == 1
+        assert "matrix/severity.yaml" in result.output
