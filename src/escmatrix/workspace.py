@@ -71,6 +71,7 @@ def _matrix_key(root: Path) -> tuple[str, ...]:
 
 class Workspace:
     notify_mode: str | None = None  # set by the CLI: "send", "off" or "dry-run"; None: the env's
+    leave_no_trace = False  # read the local cache but never write it (previews, drills)
 
     def __init__(self, root: Path, clock: Clock, *, use_cache: bool = True) -> None:
         self.root, self.clock, self.use_cache = root, clock, use_cache
@@ -175,7 +176,7 @@ class Workspace:
     def cache(self) -> IssueCache:
         from escmatrix.store.cache import IssueCache
 
-        return IssueCache(self.root, self.git_dir, self.git_top)
+        return IssueCache(self.root, self.git_dir, self.git_top, read_only=self.leave_no_trace)
 
     @cached_property
     def git_dir(self) -> Path:

@@ -35,7 +35,8 @@ class ListFormat(StrEnum):
     csv = "csv"
 
 
-def workspace(ctx: typer.Context) -> Workspace:
+def workspace(ctx: typer.Context, *, leave_no_trace: bool = False) -> Workspace:
+    """The repository the command works on; `leave_no_trace`: not even the local cache is written."""
     from escmatrix.clock import Clock
     from escmatrix.workspace import Workspace
 
@@ -46,6 +47,7 @@ def workspace(ctx: typer.Context) -> Workspace:
         use_cache=not getattr(options, "no_cache", False),
     )
     ws.notify_mode = getattr(options, "notify_mode", None)
+    ws.leave_no_trace = leave_no_trace
     return ws
 
 

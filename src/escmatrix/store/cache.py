@@ -44,8 +44,8 @@ class _Index:
 
 
 class IssueCache:
-    def __init__(self, root: Path, git_dir: Path, top: Path) -> None:
-        self.root, self.git_dir, self.top = root, git_dir, top
+    def __init__(self, root: Path, git_dir: Path, top: Path, *, read_only: bool = False) -> None:
+        self.root, self.git_dir, self.top, self.read_only = root, git_dir, top, read_only
         self.folder = git_dir / "escmatrix" / "cache"
         rel = root.resolve().relative_to(top.resolve()).as_posix()
         self.issues_path = "issues" if rel in ("", ".") else f"{rel}/issues"
@@ -100,6 +100,8 @@ class IssueCache:
             return None
 
     def _save(self, name: str, value: Any) -> None:
+        if self.read_only:
+            return
         self.folder.mkdir(parents=True, exist_ok=True)
         tmp = self.folder / f".{name}.{os.getpid()}.tmp"
         with open(tmp, "wb") as handle:
@@ -200,7 +202,8 @@ class IssueCache:
             changed = True
         if changed:
             stored["format"] = FORMAT
-            save_events(self.folder / "events.pickle", stored)
+            if not self.read_only:
+                save_events(self.folder / "events.pickle", stored)
         return [(issue_id, entries[issue_id][1]) for issue_id in sorted(entries)]
 
     def memo(self, name: str, key: tuple[Any, ...], compute: Callable[[], T]) -> T:

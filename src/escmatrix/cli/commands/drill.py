@@ -47,7 +47,9 @@ def drill(
     from escmatrix import drill as runner
     from escmatrix.cli import output
 
-    ws = workspace(ctx)
+    ws = workspace(
+        ctx, leave_no_trace=True
+    )  # the drill works on a copy; the real repo is untouched
     path, display = _find(scenario, ws.root)
     model, data = runner.load_scenario(path, display)
     if expect:

@@ -232,7 +232,7 @@ def route_(
     from escmatrix.clock import Clock, parse_instant
     from escmatrix.errors import UsageError
 
-    ws = workspace(ctx)
+    ws = workspace(ctx, leave_no_trace=issue is None)  # a preview writes nothing, cache included
     if issue is not None:
         done, decision = ws.reroute(issue)
         if fmt is Format.table:
