@@ -6,6 +6,7 @@ bad input. Deliberately free of GitPython so `escmatrix validate` stays fast.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
@@ -60,11 +61,21 @@ def playbook_files(root: Path) -> frozenset[str]:
     folder = root / "playbooks"
     if not folder.is_dir():
         return frozenset()
-    return frozenset(
-        p.relative_to(folder).as_posix()
-        for p in folder.rglob("*")
-        if p.is_file() and not p.name.startswith(".")
-    )
+    return frozenset(_files_under(folder, ""))
+
+
+def _files_under(folder: Path | str, prefix: str) -> Iterator[str]:
+    """Like `rglob("*")` and `is_file()`, from the directory entries alone (no stat per file)."""
+    try:
+        with os.scandir(folder) as scan:
+            entries = list(scan)
+    except PermissionError:
+        return
+    for entry in entries:
+        if entry.is_dir() and not entry.is_symlink():  # rglob does not follow linked folders
+            yield from _files_under(entry.path, f"{prefix}{entry.name}/")
+        elif not entry.name.startswith(".") and entry.is_file():
+            yield prefix + entry.name
 
 
 def _refine_schema_rules(

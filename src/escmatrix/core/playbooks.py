@@ -9,15 +9,18 @@ partner's liaison), a role people hold (`privacy-officer`), a team (its lead) or
 from __future__ import annotations
 
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from escmatrix.core.issue import IssueState
 from escmatrix.core.matrix import ALWAYS, Matrix
 from escmatrix.core.types import Duration, Id, Text
+
+if TYPE_CHECKING:  # the issue and event models load only when a playbook meets an issue
+    from escmatrix.core.issue import IssueState
 
 LIAISON = "liaison"
 Audience = Literal["customer", "partner", "executive", "internal"]
@@ -79,17 +82,21 @@ class OwnerProblem:
     rule: str = "playbook-unknown-owner"
 
 
-def owner_problems(matrix: Matrix, front: PlaybookFront) -> Iterator[OwnerProblem]:
-    """Owners that are not people, step owners that name no tier, role, team or person."""
-    people = sorted(matrix.people)
+def owner_problems(
+    matrix: Matrix, front: PlaybookFront, step_owners: AbstractSet[str] | None = None
+) -> Iterator[OwnerProblem]:
+    """Owners that are not people, step owners that name no tier, role, team or person.
+
+    Checking many playbooks, pass `step_owners` (`step_owner_names(matrix)`) to build it once.
+    """
     for i, owner in enumerate(front.owners):
         if owner not in matrix.people:
             yield OwnerProblem(
                 ("owners", i),
                 f"unknown owner {owner!r}: playbook owners are people",
-                _known("people", people),
+                _known("people", sorted(matrix.people)),
             )
-    valid = step_owner_names(matrix)
+    valid = step_owner_names(matrix) if step_owners is None else step_owners
     for i, step in enumerate(front.steps):
         if step.owner not in valid:
             yield OwnerProblem(

@@ -6,13 +6,19 @@ its YAML line 1 is the file's line 2, so every position is shifted by the openin
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from escmatrix.core.matrix import Matrix
-from escmatrix.core.playbooks import Playbook, PlaybookFront, owner_problems
+from escmatrix.core.playbooks import (
+    Playbook,
+    PlaybookFront,
+    owner_problems,
+    step_owner_names,
+)
 from escmatrix.errors import InvalidInput, Location, NotFound, Problem
 from escmatrix.store.matrix_loader import problems_from_validation
 from escmatrix.store.yamlio import MAX_FILE_BYTES, decode_utf8, locate, parse_yaml
@@ -26,7 +32,13 @@ def playbook_paths(root: Path) -> list[Path]:
     folder = root / FOLDER
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.glob("*.md") if p.is_file() and not p.name.startswith("."))
+    with os.scandir(folder) as entries:  # the entries know if they are files: no stat per file
+        names = [
+            e.name
+            for e in entries
+            if e.name.endswith(".md") and not e.name.startswith(".") and e.is_file()
+        ]
+    return [folder / name for name in sorted(names)]
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:
@@ -138,6 +150,7 @@ def check_playbooks(root: Path, matrix: Matrix | None) -> list[Problem]:
     if matrix is None:
         return problems
     seen: dict[str, str] = {}
+    step_owners = step_owner_names(matrix)
     for playbook in playbooks:
         category = playbook.category
         if category not in matrix.categories:
@@ -159,7 +172,7 @@ def check_playbooks(root: Path, matrix: Matrix | None) -> list[Problem]:
                 )
             )
         seen.setdefault(category, playbook.file)
-        for found in owner_problems(matrix, playbook.front):
+        for found in owner_problems(matrix, playbook.front, step_owners):
             problems.append(
                 Problem(found.message, place(playbook, found.loc), found.hint, rule=found.rule)
             )
