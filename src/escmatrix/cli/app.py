@@ -284,4 +284,6 @@ def main() -> None:
     # would only re-scan the thousands of objects imports and issues keep alive (a fifth of a
     # run's CPU). Long-running loops (`dashboard --watch`) collect on each round.
     gc.disable()
+    # pydantic would scan every installed distribution for plugins on the first model (~25 ms)
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "1")
     app(prog_name="escmatrix")

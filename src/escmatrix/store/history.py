@@ -1,7 +1,6 @@
 """The matrix at a git revision, read with `git show REV:./matrix/<kind>.yaml`.
 
-GitPython is imported inside the functions that run git, so importing this module stays cheap
-(`validate` uses `repository_prefix`, which needs no git process).
+GitPython is imported inside the functions that run git, so importing this module stays cheap.
 """
 
 from __future__ import annotations
@@ -20,15 +19,6 @@ from escmatrix.store.matrix_loader import load_matrix
 from escmatrix.store.yamlio import decode_utf8
 
 DEFAULT_BRANCHES = ("origin/main", "main", "origin/master", "master")
-
-
-def repository_prefix(root: Path) -> str:
-    """Where `root` sits inside its git work tree ('' at the top, 'ops/' below it)."""
-    for folder in (root, *root.parents):
-        if (folder / ".git").exists():
-            relative = root.relative_to(folder).as_posix()
-            return "" if relative == "." else relative + "/"
-    return ""
 
 
 def _git(root: Path) -> Any:

@@ -30,3 +30,12 @@ def find_root(option: str | None, start: Path | None = None) -> Path:
         hint="cd into one, pass --repo DIR (or set ESCMATRIX_REPO), or create one with "
         "`escmatrix init DIR`",
     )
+
+
+def repository_prefix(root: Path) -> str:
+    """Where `root` sits inside its git work tree ('' at the top, 'ops/' below it)."""
+    for folder in (root, *root.parents):
+        if (folder / ".git").exists():
+            relative = root.relative_to(folder).as_posix()
+            return "" if relative == "." else relative + "/"
+    return ""

@@ -13,7 +13,7 @@ from pathlib import Path
 from escmatrix import __version__
 from escmatrix.core.schemas import render_schemas, schema_name
 from escmatrix.errors import Refused
-from escmatrix.store.history import repository_prefix
+from escmatrix.store.repository import repository_prefix
 from escmatrix.store.yamlio import write_atomic
 
 

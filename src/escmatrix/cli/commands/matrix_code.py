@@ -39,8 +39,7 @@ def validate(
     from escmatrix.checks import check_repository
     from escmatrix.cli import findings
     from escmatrix.clock import Clock
-    from escmatrix.store.history import repository_prefix
-    from escmatrix.store.repository import find_root
+    from escmatrix.store.repository import find_root, repository_prefix
 
     options = ctx.find_root().obj
     root = find_root(options.repo)
