@@ -178,33 +178,13 @@ class Workspace:
 
         return IssueCache(self.root, self.git_dir, self.git_top, read_only=self.leave_no_trace)
 
-    @cached_property
+    @property
     def git_dir(self) -> Path:
-        """The git directory, found without GitPython (the read path stays light)."""
-        return self._git_paths()[0]
+        return self.git.git_dir
 
-    @cached_property
+    @property
     def git_top(self) -> Path:
-        return self._git_paths()[1]
-
-    def _git_paths(self) -> tuple[Path, Path]:
-        import subprocess
-
-        done = subprocess.run(
-            ["git", "rev-parse", "--absolute-git-dir", "--show-toplevel"],
-            cwd=self.root,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        lines = done.stdout.split("\n")
-        if done.returncode != 0 or len(lines) < 2:
-            from escmatrix.errors import GitFailure
-
-            raise GitFailure(
-                f"{self.root} is not inside a git repository", hint="run `git init` there"
-            )
-        return Path(lines[0]), Path(lines[1])
+        return self.git.top
 
     def preview(self, facts: IssueFacts) -> RouteDecision:
         """Who would get this issue at the clock's time; writes nothing."""
@@ -363,6 +343,7 @@ class Workspace:
                     [str(p.relative_to(self.root)) for p in paths],
                 )
             )
+            head = self.git.head()
             try:
                 files = self.store.write(paths, new_events)
                 commit = self.git.commit_files(
@@ -374,12 +355,20 @@ class Workspace:
                     self.clock.now() if self.clock.is_fixed else None,
                 )
             except BaseException:
-                self.store.discard(paths)
+                if not self._committed_since(head):  # take back what was written
+                    self.store.discard(paths)
                 journal.end(entry)
                 raise
             journal.end(entry)
         state = self.store.load(issue_id)
         return Recorded(state, files, commit, action)
+
+    def _committed_since(self, head: str) -> bool:
+        """Whether HEAD moved on from `head`: the commit went through before the interruption."""
+        try:
+            return self.git.head() != head
+        except Exception:  # git itself failing: nothing was committed that we can see
+            return False
 
     def open_issue(
         self, facts: IssueFacts, title: str, description: str
