@@ -11,7 +11,19 @@ from typer.testing import CliRunner
 
 from escmatrix.cli import output
 from escmatrix.store.scaffold import lay_out
+from tests.reliability.figures import summary_lines
 from tests.support import LEAKY_ENV, Repo, git, init_git
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The reliability figures (bad input, clones, parallel, kill -9), from every worker."""
+    reports = [r for key in ("passed", "failed") for r in terminalreporter.stats.get(key, [])]
+    lines = summary_lines(reports)
+    if lines:
+        terminalreporter.section("escmatrix reliability figures")
+        for line in lines:
+            terminalreporter.write_line(line)
+
 
 PROJECT = Path(__file__).resolve().parent.parent
 

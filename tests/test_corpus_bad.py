@@ -9,28 +9,19 @@ import json
 import re
 import shutil
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from tests.reliability.figures import record
+from tests.reliability.figures import tally
 from tests.reliability.sandbox import Run, Sandbox
 
 CORPUS = Path(__file__).resolve().parent / "corpus_bad"
 CASES: list[dict[str, Any]] = yaml.safe_load((CORPUS / "cases.yaml").read_text(encoding="utf-8"))
 RAW_CONTROL = ("\x1b", "\x9b", "\x07", "\x00")
-
-
-@dataclass
-class Tally:
-    tried: set[str] = field(default_factory=set)
-    clean: set[str] = field(default_factory=set)
-
-
-TALLY = Tally()
 
 
 @dataclass(frozen=True)
@@ -142,14 +133,7 @@ def test_bad_input_is_refused_cleanly(
         }
         runs = {name: future.result() for name, future in futures.items()}
     wrong = judge(entry, display, runs)
-    TALLY.tried.add(entry["file"])
-    if not wrong:
-        TALLY.clean.add(entry["file"])
-    record(
-        request.config,
-        "bad-input",
-        f"bad input: {len(TALLY.tried)} cases tried, {len(TALLY.clean)} refused cleanly",
-    )
+    tally(request, "bad input", entry["file"], clean=not wrong)
     detail = "\n".join(run.describe() for run in runs.values())
     assert not wrong, "\n".join(wrong) + "\n" + detail
 

@@ -1,32 +1,43 @@
 """The suite's figures (cases tried, events lost, repositories left inconsistent), printed once in
-pytest's terminal summary whichever of the modules that produce them ran."""
+pytest's terminal summary whichever of the modules that produce them ran.
+
+Each test attaches its figure to its own report (`user_properties`), so the figures reach the
+summary from pytest-xdist's worker processes too; `pytest_terminal_summary` in tests/conftest.py
+prints them through `summary_lines`.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
 import pytest
 
-_KEY = pytest.StashKey["FigureBoard"]()
+FIGURE = "escmatrix-figure"  # (name, line): one line for the whole test
+CASE = "escmatrix-case"  # (name, case, clean): one case of a tally over many parametrized tests
 
 
-class FigureBoard:
-    """A pytest plugin registered on first use: one line per figure, printed at the end."""
-
-    def __init__(self) -> None:
-        self.lines: dict[str, str] = {}
-
-    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
-        if not self.lines:
-            return
-        terminalreporter.section("escmatrix reliability figures")
-        for name in sorted(self.lines):
-            terminalreporter.write_line(self.lines[name])
+def record(request: pytest.FixtureRequest, name: str, line: str) -> None:
+    """Report the figure `name` (a later one replaces an earlier one) in the terminal summary."""
+    request.node.user_properties.append((FIGURE, (name, line)))
 
 
-def record(config: pytest.Config, name: str, line: str) -> None:
-    """Keep the figure `name` (a later call replaces an earlier one) for the terminal summary."""
-    board = config.stash.get(_KEY, None)
-    if board is None:
-        board = FigureBoard()
-        config.stash[_KEY] = board
-        config.pluginmanager.register(board, "escmatrix-reliability-figures")
-    board.lines[name] = line
+def tally(request: pytest.FixtureRequest, name: str, case: str, clean: bool) -> None:
+    """Count one case of the tally `name`: tried, and whether it was handled cleanly."""
+    request.node.user_properties.append((CASE, (name, case, clean)))
+
+
+def summary_lines(reports: Iterable[Any]) -> list[str]:
+    """The figures attached to these test reports, one line each, sorted by name."""
+    lines: dict[str, str] = {}
+    cases: dict[str, dict[str, bool]] = defaultdict(dict)
+    for report in reports:
+        for key, value in getattr(report, "user_properties", ()):
+            if key == FIGURE:
+                lines[value[0]] = value[1]
+            elif key == CASE:
+                cases[value[0]][value[1]] = value[2]
+    for name, seen in cases.items():
+        lines[name] = f"{name}: {len(seen)} cases tried, {sum(seen.values())} refused cleanly"
+    return [lines[name] for name in sorted(lines)]

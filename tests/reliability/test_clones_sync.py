@@ -150,7 +150,7 @@ def test_two_clones_interleaved_with_sync_lose_nothing(
         if any(f" {marker}" not in text for text in texts.values())
     ]
     record(
-        request.config,
+        request,
         "clones",
         f"clones: 2 x {ACTIONS_EACH} actions ({successful} succeeded, {len(refused)} refused, "
         f"{len(a.syncs) + len(b.syncs)} syncs), {len(lost)} events lost",

@@ -194,7 +194,7 @@ def test_sigkill_at_random_moments_leaves_nothing_inconsistent(
     killed = [o for o in outcomes if o.killed]
     finished = [o for o in outcomes if not o.killed]
     record(
-        request.config,
+        request,
         "kill",
         f"kill -9: {len(outcomes)} runs, {len(broken)} repositories left inconsistent "
         f"(of {BATCHES}; {len(killed)} killed mid-command, {sum(o.landed for o in killed)} of "

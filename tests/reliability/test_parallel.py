@@ -73,7 +73,7 @@ def test_parallel_updates_lose_nothing(
     ]
     lost = [marker for marker, run in missing if run.code == 0]  # said done, yet not there
     record(
-        request.config,
+        request,
         "parallel",
         f"parallel: {expected} events expected, {len(lost)} lost "
         f"({WORKERS} processes x {UPDATES_EACH} updates; {expected - len(missing)} recorded, "
