@@ -32,7 +32,8 @@ ChannelKind = Literal["slack", "email", "webhook", "pagerduty", "dashboard"]
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # built on first validation: a matrix read from the local cache is never validated again
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 # -- people and teams ---------------------------------------------------------------------------
