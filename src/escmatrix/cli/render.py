@@ -170,6 +170,8 @@ def issue(state: IssueState, matrix: Matrix, items: list[Clock], tz: str) -> Ren
 
 def _fit(text: str, width: int) -> str:
     """`text` cut or padded to exactly `width` terminal cells, with an ellipsis when cut."""
+    if text.isascii():  # one cell per character: plain string operations (thousands of rows)
+        return text[: width - 1] + "…" if len(text) > width else text.ljust(width)
     if cell_len(text) > width:
         return set_cell_size(text, width - 1) + "…"
     return set_cell_size(text, width)
@@ -185,6 +187,14 @@ def issue_list(rows: list[IssueSummary], short: dict[str, str], tz: str, width: 
     opened and tier columns are dropped first.
     """
     zone = ZoneInfo(tz)
+    utc = tz in ("UTC", "Etc/UTC")
+
+    def opened(at: str) -> str:  # at: "YYYY-MM-DDTHH:MM:SSZ"
+        if utc:
+            return f"{at[5:10]} {at[11:16]}"
+        when = datetime.fromisoformat(at.replace("Z", "+00:00")).astimezone(zone)
+        return when.strftime("%m-%d %H:%M")
+
     widths = {
         "id": max(len(short.get(r.id, r.id)) for r in rows),
         "status": max(len(r.status) for r in rows),
@@ -211,7 +221,6 @@ def issue_list(rows: list[IssueSummary], short: dict[str, str], tz: str, width: 
         [("─" * (sum(fixed.values()) + 2 * len(fixed) + title_width), "dim")],
     ]
     for r in rows:
-        opened = datetime.fromisoformat(r.opened_at.replace("Z", "+00:00")).astimezone(zone)
         cells = {
             "id": (short.get(r.id, r.id), "bold"),
             "status": (r.status, STATUS_STYLE.get(r.status, "")),
@@ -219,7 +228,7 @@ def issue_list(rows: list[IssueSummary], short: dict[str, str], tz: str, width: 
             "category": (r.category, ""),
             "owner": (r.owner, ""),
             "tier": (r.tier, ""),
-            "opened": (opened.strftime("%m-%d %H:%M"), ""),
+            "opened": (opened(r.opened_at), ""),
         }
         line = [(_fit(literal(cells[col][0]), w) + "  ", cells[col][1]) for col, w in fixed.items()]
         flag = " ⚑" if r.flagged else ""
