@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
+from functools import cache
 from typing import Annotated, Any
 
 import typer
@@ -114,18 +115,25 @@ COMMANDS: dict[str, str] = {
 
 def _registered(name: str) -> Any:
     """The CommandInfo or TyperInfo that the command's module registers under `name`."""
+    found = _registered_by(COMMANDS[name]).get(name)
+    if found is None:
+        raise LookupError(f"escmatrix.cli.commands.{COMMANDS[name]} registers no {name!r}")
+    return found
+
+
+@cache
+def _registered_by(module_name: str) -> dict[str, Any]:
+    """What one module under cli/commands/ registers, by command name (imported once)."""
     import importlib
 
-    module = importlib.import_module(f"escmatrix.cli.commands.{COMMANDS[name]}")
+    module = importlib.import_module(f"escmatrix.cli.commands.{module_name}")
     scratch = typer.Typer()
     module.register(scratch)
-    for info in scratch.registered_commands:
-        if info.name == name:
-            return info
+    found: dict[str, Any] = {str(info.name): info for info in scratch.registered_commands}
     for group in scratch.registered_groups:
-        if group.typer_instance is not None and group.typer_instance.info.name == name:
-            return group
-    raise LookupError(f"escmatrix.cli.commands.{COMMANDS[name]} registers no {name!r}")
+        if group.typer_instance is not None:
+            found[str(group.typer_instance.info.name)] = group
+    return found
 
 
 def _help_of(name: str) -> str:
