@@ -67,22 +67,21 @@ def entry_changes(ws: Workspace) -> dict[tuple[str, str], datetime]:
 
     found: dict[tuple[str, str], datetime] = {}
     try:
-        top = ws.git_top
+        git = ws.git
     except EscmatrixError:
         return found
-    head = _git(top, "rev-parse", "-q", "--verify", "HEAD")
-    if head is None:
+    head = git.head()
+    if not head:
         return found
     for kind in ENTRY_FILES:
         path = ws.root / "matrix" / f"{kind}.yaml"
         if not path.is_file():
             continue
-        rel = path.resolve().relative_to(top.resolve()).as_posix()
         stat = path.stat()
-        key = (head.strip(), rel, stat.st_size, stat.st_mtime_ns)
+        key = (head, git.rel(path), stat.st_size, stat.st_mtime_ns)
 
-        def blame(rel: str = rel) -> dict[int, datetime] | None:
-            porcelain = _git(top, "blame", "--line-porcelain", "--", rel)
+        def blame(path: Path = path) -> dict[int, datetime] | None:
+            porcelain = git.blame(path)
             return None if porcelain is None else _line_times(porcelain)
 
         times = ws.cache.memo(f"blame-{kind}.pickle", key, blame) if ws.use_cache else blame()
@@ -99,13 +98,6 @@ def entry_changes(ws: Workspace) -> dict[tuple[str, str], datetime]:
             if isinstance(item, dict) and isinstance(item.get("id"), str) and stamps:
                 found[(kind, item["id"])] = max(stamps)
     return found
-
-
-def _git(top: Path, *args: str) -> str | None:
-    import subprocess
-
-    done = subprocess.run(["git", *args], cwd=top, capture_output=True, text=True, check=False)
-    return done.stdout if done.returncode == 0 else None
 
 
 def _line_times(porcelain: str) -> dict[int, datetime]:

@@ -49,26 +49,6 @@ class Recorded:
     before: IssueState | None = None
 
 
-def _matrix_key(root: Path) -> tuple[str, ...]:
-    """What the loaded matrix depends on: every file's bytes under matrix/, and our own code."""
-    import hashlib
-
-    import escmatrix
-    from escmatrix.core import matrix as model
-    from escmatrix.store import matrix_loader
-
-    digest = hashlib.sha256()
-    for path in sorted((root / "matrix").rglob("*")):
-        if path.is_file():
-            digest.update(f"{path.relative_to(root)}\0{path.stat().st_size}\0".encode())
-            digest.update(path.read_bytes())
-    code = [escmatrix.__version__]
-    for module in (model, matrix_loader):
-        stat = Path(str(module.__file__)).stat()
-        code.append(f"{module.__name__}:{stat.st_size}:{stat.st_mtime_ns}")
-    return (digest.hexdigest(), *code)
-
-
 class Workspace:
     notify_mode: str | None = None  # set by the CLI: "send", "off" or "dry-run"; None: the env's
     leave_no_trace = False  # read the local cache but never write it (previews, drills)
@@ -89,12 +69,12 @@ class Workspace:
     @cached_property
     def matrix(self) -> Matrix:
         """The validated matrix; from the local cache while its files' bytes are unchanged."""
-        from escmatrix.store.matrix_loader import load_matrix
+        from escmatrix.store.matrix_loader import load_matrix, matrix_fingerprint
 
         if not self.use_cache:
             return load_matrix(self.root)
         try:
-            key, cache = _matrix_key(self.root), self.cache
+            key, cache = matrix_fingerprint(self.root), self.cache
         except (OSError, EscmatrixError):  # no git repository to keep a cache in
             return load_matrix(self.root)
         return cache.memo("matrix.pickle", key, partial(load_matrix, self.root))

@@ -429,6 +429,16 @@ class GitRepo:
 
     # -- writing ---------------------------------------------------------------------------
 
+    def blame(self, path: Path) -> str | None:
+        """`git blame --line-porcelain` of a file; None when git cannot tell (no commits yet,
+        the file not tracked)."""
+        try:
+            return self._run(["blame", "--line-porcelain", "--", self.rel(path)]).decode(
+                errors="replace"
+            )
+        except GitError:
+            return None
+
     def uncommitted(self, paths: list[Path]) -> list[Path]:
         """Those of `paths` that are untracked or staged but not committed."""
         out = self._run(

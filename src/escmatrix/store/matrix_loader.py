@@ -169,3 +169,23 @@ def load_matrix(root: Path) -> Matrix:
             )
         raise InvalidInput(problems, summary="the matrix is invalid")
     return matrix
+
+
+def matrix_fingerprint(root: Path) -> tuple[str, ...]:
+    """What `load_matrix` depends on: every file's bytes under matrix/, and the code that loads
+    and models it (a cache of the loaded matrix is good while this is unchanged)."""
+    import hashlib
+
+    import escmatrix
+    from escmatrix.core import matrix as model
+
+    digest = hashlib.sha256()
+    for path in sorted((root / "matrix").rglob("*")):
+        if path.is_file():
+            digest.update(f"{path.relative_to(root)}\0{path.stat().st_size}\0".encode())
+            digest.update(path.read_bytes())
+    code = [escmatrix.__version__]
+    for module_file in (model.__file__, __file__):
+        stat = Path(str(module_file)).stat()
+        code.append(f"{Path(str(module_file)).name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return (digest.hexdigest(), *code)
