@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from escmatrix.clock import Clock
-from escmatrix.workspace import Workspace
+from escmatrix.app.clock import Clock
+from escmatrix.app.workspace import Workspace
 from tests.support import Repo
 
 OPENED = "2026-11-24T09:00:00Z"

@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from escmatrix.core import events as ev
+from escmatrix.core.errors import InvalidInput
 from escmatrix.core.issue import FoldError, fold
-from escmatrix.errors import InvalidInput
 from escmatrix.store.issues import IssueStore
 from escmatrix.store.yamlio import dump_yaml
 from tests.support import T0, Repo

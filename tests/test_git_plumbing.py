@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import escmatrix.store.git as gitmodule
-from escmatrix.errors import GitFailure, Refused
+from escmatrix.core.errors import GitFailure, Refused
 from escmatrix.store.git import GitRepo, Identity
 from tests.support import T0, TIMES, Repo, git, init_git
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from escmatrix.core import ids
-from escmatrix.errors import NotFound, UsageError
+from escmatrix.core.errors import NotFound, UsageError
 from escmatrix.store.issues import IssueStore
 from tests.support import TIMES, Repo
 

@@ -24,8 +24,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from escmatrix.clock import Clock
-from escmatrix.workspace import Workspace
+from escmatrix.app.clock import Clock
+from escmatrix.app.workspace import Workspace
 from tests.support import TIMES, Repo
 
 SLACK_SECRET = "SLACKPATH-9f2c71e4-secret"
@@ -549,7 +549,7 @@ def test_smtp_down_then_up_delivers_one_email(
 
 def test_two_flushes_at_once_send_each_message_once(wired: Wired) -> None:
     """The outbox lock: two processes flushing together never both send one file."""
-    from escmatrix import notifications
+    from escmatrix.app import notify as notifications
 
     wired.http.status = 500
     open_issue(wired, "sev3")

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from escmatrix.core import events as ev
+from escmatrix.core.errors import EscmatrixError
 from escmatrix.core.issue import IssueState, fold
-from escmatrix.errors import EscmatrixError
 from escmatrix.store.issues import EVENT_NAME, EventFile, IssueStore
 
 SETTINGS = settings(

@@ -14,10 +14,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from escmatrix.checks import check_repository
+from escmatrix.app.validation import check_repository
+from escmatrix.core.errors import EscmatrixError, InvalidInput
 from escmatrix.core.events import EVENT_KINDS, EventBase, event_to_data
 from escmatrix.core.matrix import MATRIX_FILES, Matrix
-from escmatrix.errors import EscmatrixError, InvalidInput
 from escmatrix.store.issues import HEADER, EventFile, IssueStore
 from escmatrix.store.matrix_loader import load_matrix
 from escmatrix.store.yamlio import dump_yaml, parse_yaml, read_yaml

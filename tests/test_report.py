@@ -15,7 +15,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from escmatrix.review import render_schema, shipped_schema
+from escmatrix.app.review import render_schema, shipped_schema
 from tests.support import Repo
 from tests.test_metrics_scenario import NOW, SINCE, UNTIL, Scenario, build_scenario, isolated_env
 
@@ -37,7 +37,7 @@ def repo(scenario: Scenario) -> Iterator[Repo]:
 
 def test_shipped_schema_matches_the_model() -> None:
     """src/escmatrix/schemas/report.schema.json is generated from core.metrics.Report; if this
-    fails, regenerate it: python -c "from escmatrix.review import render_schema as r;
+    fails, regenerate it: python -c "from escmatrix.app.review import render_schema as r;
     open('src/escmatrix/schemas/report.schema.json', 'w').write(r())"."""
     assert shipped_schema() == render_schema()
 

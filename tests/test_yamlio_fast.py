@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from escmatrix.errors import InvalidInput
+from escmatrix.core.errors import InvalidInput
 from escmatrix.store.playbooks import split_front_matter
 from escmatrix.store.yamlio import (
     MAX_DEPTH,

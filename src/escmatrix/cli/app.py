@@ -13,7 +13,7 @@ from typer._click.exceptions import UsageError  # Typer vendors click; never imp
 from typer.core import TyperGroup
 
 from escmatrix import __version__
-from escmatrix.errors import EscmatrixError
+from escmatrix.core.errors import EscmatrixError
 
 
 class EscmatrixGroup(TyperGroup):
@@ -167,7 +167,7 @@ def all_commands() -> dict[str, Any]:
 
 
 def _usage_from_validation(exc: Exception) -> EscmatrixError:
-    from escmatrix.errors import UsageError
+    from escmatrix.core.errors import UsageError
 
     errors: list[dict[str, Any]] = getattr(exc, "errors", lambda **_: [])(include_url=False)
     parts = [
@@ -179,7 +179,7 @@ def _usage_from_validation(exc: Exception) -> EscmatrixError:
 
 def report(exc: EscmatrixError) -> None:
     from escmatrix.cli.output import literal
-    from escmatrix.errors import InvalidInput
+    from escmatrix.core.errors import InvalidInput
 
     out = sys.stderr
     if isinstance(exc, InvalidInput):

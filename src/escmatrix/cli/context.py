@@ -10,7 +10,7 @@ import typer
 from escmatrix.cli import complete
 
 if TYPE_CHECKING:
-    from escmatrix.workspace import Workspace
+    from escmatrix.app.workspace import Workspace
 
 
 class Format(StrEnum):
@@ -37,8 +37,8 @@ class ListFormat(StrEnum):
 
 def workspace(ctx: typer.Context, *, leave_no_trace: bool = False) -> Workspace:
     """The repository the command works on; `leave_no_trace`: not even the local cache is written."""
-    from escmatrix.clock import Clock
-    from escmatrix.workspace import Workspace
+    from escmatrix.app.clock import Clock
+    from escmatrix.app.workspace import Workspace
 
     options = ctx.find_root().obj
     ws = Workspace.locate(
@@ -55,7 +55,7 @@ def timezone(ctx: typer.Context) -> str:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     from escmatrix.cli.output import viewer_timezone
-    from escmatrix.errors import UsageError
+    from escmatrix.core.errors import UsageError
 
     name = viewer_timezone(ctx.find_root().obj.tz)
     try:

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import quote
 
 from escmatrix import __version__
-from escmatrix.errors import Problem, UsageError
+from escmatrix.core.errors import Problem, UsageError
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 

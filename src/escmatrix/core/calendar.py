@@ -12,8 +12,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
+from escmatrix.core.errors import InvalidInput, Problem
 from escmatrix.core.matrix import WEEKDAYS, Calendar
-from escmatrix.errors import InvalidInput, Problem
 
 Interval = tuple[datetime, datetime | None]  # end None: still open
 FOREVER = datetime(9999, 1, 1, tzinfo=UTC)

@@ -16,9 +16,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from escmatrix.core.errors import EscmatrixError
 from escmatrix.core.matrix import Absence, Match, Matrix, Model, Rule
 from escmatrix.core.routing import IssueFacts, route
-from escmatrix.errors import EscmatrixError
 
 MAX_IMPACT_PROBES = 200
 

@@ -21,10 +21,10 @@ from typing import Any, Literal, cast
 from zoneinfo import ZoneInfo
 
 from escmatrix.core import events as ev
+from escmatrix.core.errors import NotFound, Refused, UsageError
 from escmatrix.core.issue import IssueState
 from escmatrix.core.matrix import Account, Matrix
 from escmatrix.core.sla import clocks, targets_for
-from escmatrix.errors import NotFound, Refused, UsageError
 
 Audience = Literal["customer", "partner", "executive"]
 AUDIENCES: tuple[Audience, ...] = ("customer", "partner", "executive")

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from escmatrix.core import events as ev
+from escmatrix.core.errors import NotFound, Refused, UsageError
 from escmatrix.core.issue import IssueState
 from escmatrix.core.responder import Context
-from escmatrix.errors import NotFound, Refused, UsageError
 
 DEBRIEFABLE = frozenset({"resolved", "closed"})
 _ASSIGNMENT = re.compile(

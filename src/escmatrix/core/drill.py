@@ -2,7 +2,7 @@
 
 A scenario says when issues arrive (with their facts) and what people do or fail to do
 (acknowledge at T, update at T, go out of office, a partner disputes, ...). The runner
-(`escmatrix.drill`) plays it through routing, the SLA clocks, the sweep and notifications on a
+(`escmatrix.app.drill`) plays it through routing, the SLA clocks, the sweep and notifications on a
 throwaway copy of the repository; this module holds the scenario model, the results, the
 coverage-gap rules, the score and the `expect` assertions.
 """

@@ -11,10 +11,10 @@ from datetime import datetime
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from escmatrix.core.errors import NotFound, UsageError
 from escmatrix.core.issue import IssueState
 from escmatrix.core.matrix import Matrix
 from escmatrix.core.types import Id, Text
-from escmatrix.errors import NotFound, UsageError
 
 MAX_TEXT = 2000
 

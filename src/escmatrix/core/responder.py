@@ -9,12 +9,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from escmatrix.core import events as ev
+from escmatrix.core.errors import NotFound, Refused, UsageError
 from escmatrix.core.escalation import next_available_tier
 from escmatrix.core.events import Stamp
 from escmatrix.core.issue import ACTIVE, IssueState
 from escmatrix.core.matrix import Matrix
 from escmatrix.core.routing import RouteDecision
-from escmatrix.errors import NotFound, Refused, UsageError
 
 
 class Context:

@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from escmatrix.core.errors import NotFound, Refused, UsageError
 from escmatrix.core.matrix import Matrix, Rule, Severity
 from escmatrix.core.sla import Targets, due_after, targets_for
 from escmatrix.core.types import format_duration
-from escmatrix.errors import NotFound, Refused, UsageError
 
 
 @dataclass(frozen=True)

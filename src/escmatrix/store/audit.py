@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from escmatrix.core.errors import EscmatrixError, GitFailure, Location, Problem
 from escmatrix.core.escalation import AUTOMATION
 from escmatrix.core.events import EVENT_ADAPTER, EventBase
 from escmatrix.core.matrix import GovernanceFile, PeopleFile
-from escmatrix.errors import EscmatrixError, GitFailure, Location, Problem
 from escmatrix.store.issues import EVENT_NAME
 from escmatrix.store.yamlio import parse_yaml
 

@@ -11,8 +11,8 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from escmatrix.core import ids
+from escmatrix.core.errors import InvalidInput
 from escmatrix.core.friction import FrictionNote
-from escmatrix.errors import InvalidInput
 from escmatrix.store.matrix_loader import problems_from_validation
 from escmatrix.store.yamlio import dump_yaml, read_yaml, write_atomic
 

@@ -22,7 +22,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import IO, Any, TypeAlias
 
-from escmatrix.errors import GitFailure, Refused
+from escmatrix.core.errors import GitFailure, Refused
 
 INDEX_LOCK_WAIT_SECONDS = float(os.environ.get("ESCMATRIX_LOCK_WAIT", "10"))
 

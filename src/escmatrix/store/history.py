@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from escmatrix.core.errors import EscmatrixError, GitFailure, InvalidInput, UsageError
 from escmatrix.core.matrix import MATRIX_FILES, Matrix
 from escmatrix.core.routing import IssueFacts
-from escmatrix.errors import EscmatrixError, GitFailure, InvalidInput, UsageError
 from escmatrix.store.issues import IssueStore
 from escmatrix.store.matrix_loader import load_matrix
 from escmatrix.store.yamlio import decode_utf8

@@ -15,9 +15,9 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from escmatrix.core import ids
+from escmatrix.core.errors import InvalidInput, Location, NotFound, Problem, UsageError
 from escmatrix.core.events import EVENT_ADAPTER, EVENT_KINDS, EventBase, event_to_data
 from escmatrix.core.issue import FoldError, IssueState, fold
-from escmatrix.errors import InvalidInput, Location, NotFound, Problem, UsageError
 from escmatrix.store.matrix_loader import problems_from_validation
 from escmatrix.store.yamlio import dump_yaml, read_yaml, write_atomic
 

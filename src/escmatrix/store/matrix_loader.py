@@ -7,8 +7,8 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
+from escmatrix.core.errors import InvalidInput, Location, Problem
 from escmatrix.core.matrix import MATRIX_FILES, OPTIONAL_FILES, Matrix, Model
-from escmatrix.errors import InvalidInput, Location, Problem
 from escmatrix.store.yamlio import key_mark, locate, read_yaml
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from escmatrix.core.errors import InvalidInput, Location, NotFound, Problem
 from escmatrix.core.matrix import Matrix
 from escmatrix.core.playbooks import (
     Playbook,
@@ -19,7 +20,6 @@ from escmatrix.core.playbooks import (
     owner_problems,
     step_owner_names,
 )
-from escmatrix.errors import InvalidInput, Location, NotFound, Problem
 from escmatrix.store.matrix_loader import problems_from_validation
 from escmatrix.store.yamlio import MAX_FILE_BYTES, decode_utf8, locate, parse_yaml
 

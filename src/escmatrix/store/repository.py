@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from escmatrix.errors import UsageError
+from escmatrix.core.errors import UsageError
 
 ENV_VAR = "ESCMATRIX_REPO"
 

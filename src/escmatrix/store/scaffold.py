@@ -11,8 +11,8 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from escmatrix import __version__
+from escmatrix.core.errors import Refused
 from escmatrix.core.schemas import render_schemas, schema_name
-from escmatrix.errors import Refused
 from escmatrix.store.repository import repository_prefix
 from escmatrix.store.yamlio import write_atomic
 

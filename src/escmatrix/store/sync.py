@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from escmatrix.errors import GitFailure, Refused
+from escmatrix.core.errors import GitFailure, Refused
 from escmatrix.store.issues import EVENT_NAME
 
 if TYPE_CHECKING:

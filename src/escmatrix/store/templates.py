@@ -12,7 +12,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from escmatrix.errors import InvalidInput, Location, Problem
+from escmatrix.core.errors import InvalidInput, Location, Problem
 
 FOLDER = "playbooks/templates"
 SUFFIX = ".md.j2"

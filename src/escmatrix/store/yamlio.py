@@ -30,7 +30,7 @@ from yaml.events import (
     StreamEndEvent,
 )
 
-from escmatrix.errors import InvalidInput, Location, Problem
+from escmatrix.core.errors import InvalidInput, Location, Problem
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_EXPANDED_NODES = 100_000

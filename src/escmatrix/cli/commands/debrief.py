@@ -61,7 +61,7 @@ def debrief(
     repairs = [d.parse_assignment(r, today, what="--repair") for r in repair]
     items = [d.parse_assignment(f, today, what="--follow-up") for f in follow_up]
     if any(item.contact is not None for item in items):
-        from escmatrix.errors import UsageError
+        from escmatrix.core.errors import UsageError
 
         raise UsageError("--follow-up takes 'PERSON by DATE: WHAT' (no 'contacts')")
     done = ws.act(

@@ -18,9 +18,9 @@ def demo(
     """Walk open → route → ack → update → escalate → resolve → close on a temporary copy of this
     repository's matrix, printing each step's command and result. The repository itself is untouched.
     """
+    from escmatrix.app.tour import run_tour
     from escmatrix.cli import output, render
     from escmatrix.core.sla import clocks
-    from escmatrix.tour import run_tour
 
     source = workspace(ctx)
     console = output.stdout()

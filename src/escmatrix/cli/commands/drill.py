@@ -44,7 +44,7 @@ def drill(
     clock, through routing, SLA clocks, sweep escalation and notifications (captured, never
     sent), in a temporary copy of the repository. Shows who was engaged when, every deadline
     met or missed, coverage gaps and a score. Exit 1 when an expectation fails."""
-    from escmatrix import drill as runner
+    from escmatrix.app import drill as runner
     from escmatrix.cli import output
 
     ws = workspace(
@@ -85,7 +85,7 @@ def _find(scenario: Path, root: Path) -> tuple[Path, str]:
                 return path, path.resolve().relative_to(root.resolve()).as_posix()
             except ValueError:
                 return path, str(path)
-    from escmatrix.errors import UsageError
+    from escmatrix.core.errors import UsageError
 
     drills = sorted(p.name for p in (root / "playbooks" / "drills").glob("*.y*ml"))
     raise UsageError(
@@ -99,7 +99,7 @@ def parse_expectation(text: str) -> Expectation:
     from pydantic import ValidationError
 
     from escmatrix.core.drill import Expectation
-    from escmatrix.errors import UsageError
+    from escmatrix.core.errors import UsageError
     from escmatrix.store.yamlio import parse_yaml
 
     raw = text.strip()

@@ -77,8 +77,8 @@ def sync(
 
 
 def _owned_by_me(ws: object, updated: dict[str, int]) -> list[str]:
-    from escmatrix.errors import EscmatrixError
-    from escmatrix.workspace import Workspace
+    from escmatrix.app.workspace import Workspace
+    from escmatrix.core.errors import EscmatrixError
 
     assert isinstance(ws, Workspace)
     try:

@@ -36,9 +36,9 @@ def validate(
     """Check the matrix, its policies, playbooks and every issue. Exit 1 on errors."""
     import os
 
-    from escmatrix.checks import check_repository
+    from escmatrix.app.clock import Clock
+    from escmatrix.app.validation import check_repository
     from escmatrix.cli import findings
-    from escmatrix.clock import Clock
     from escmatrix.store.repository import find_root, repository_prefix
 
     options = ctx.find_root().obj
@@ -75,8 +75,8 @@ def diff(
     ] = DiffFormat.text,
 ) -> None:
     """Say in plain words what a matrix change does, and whose issues it would move."""
+    from escmatrix.app.clock import Clock
     from escmatrix.cli.changes import DiffReport, render
-    from escmatrix.clock import Clock
     from escmatrix.core.change import explain, probes, what_if
     from escmatrix.store.history import issue_facts, load_pair
     from escmatrix.store.repository import find_root
@@ -114,8 +114,8 @@ def schema(
 ) -> None:
     """Write JSON Schema (Draft 2020-12) for every matrix file kind and for event files."""
     from escmatrix.cli import output
+    from escmatrix.core.errors import Refused
     from escmatrix.core.schemas import render_schemas
-    from escmatrix.errors import Refused
     from escmatrix.store.repository import find_root
     from escmatrix.store.schema_files import stale_schemas, write_schemas
 

@@ -55,7 +55,7 @@ def flush(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Retry every undelivered notification in the outbox, oldest first; each is sent once."""
-    from escmatrix import notifications
+    from escmatrix.app import notify as notifications
     from escmatrix.cli import output
 
     ws = workspace(ctx)
@@ -87,7 +87,7 @@ def flush(
 @notify_app.command("list")
 def list_(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
     """Show what the outbox holds: pending deliveries and failed ones, with why."""
-    from escmatrix import notifications
+    from escmatrix.app import notify as notifications
     from escmatrix.cli import output
 
     held = notifications.entries(workspace(ctx))
@@ -108,7 +108,7 @@ def test(
     channel: Annotated[str, typer.Argument(help="Channel id from matrix/comms.yaml.")],
 ) -> None:
     """Send a test message over one channel now (a PagerDuty test is triggered, then resolved)."""
-    from escmatrix import notifications
+    from escmatrix.app import notify as notifications
     from escmatrix.cli import output
 
     for line in notifications.send_test(workspace(ctx), channel):
@@ -125,9 +125,9 @@ def drop(
     failed: Annotated[bool, typer.Option("--failed", help="Drop every failed entry.")] = False,
 ) -> None:
     """Remove entries from the outbox without sending them."""
-    from escmatrix import notifications
+    from escmatrix.app import notify as notifications
     from escmatrix.cli import output
-    from escmatrix.errors import UsageError
+    from escmatrix.core.errors import UsageError
 
     if not ids and not failed:
         raise UsageError(

@@ -14,10 +14,10 @@ if TYPE_CHECKING:
 
     from rich.console import RenderableType
 
+    from escmatrix.app.workspace import Workspace
     from escmatrix.core.issue import IssueState
     from escmatrix.core.matrix import Matrix
     from escmatrix.core.playbooks import Playbook, StepOwner, TimedStep
-    from escmatrix.workspace import Workspace
 
 FIRST_STEPS = 3
 
@@ -117,8 +117,8 @@ def show_playbook(
 ) -> None:
     """Show a category's playbook: owners resolved to people, steps, time boxes, the text."""
     from escmatrix.cli import output
+    from escmatrix.core.errors import UsageError
     from escmatrix.core.playbooks import timed_steps
-    from escmatrix.errors import UsageError
     from escmatrix.store.playbooks import playbook_for
 
     ws = workspace(ctx)
@@ -289,8 +289,8 @@ def print_first_steps(ws: Workspace, state: IssueState, tz: str) -> None:
     """
     from escmatrix.cli import output
     from escmatrix.cli.render import when
+    from escmatrix.core.errors import EscmatrixError
     from escmatrix.core.playbooks import timed_steps
-    from escmatrix.errors import EscmatrixError
     from escmatrix.store.playbooks import playbook_for
 
     console = output.stdout()

@@ -90,8 +90,8 @@ def list_(
 ) -> None:
     """List issues (active ones by default), with filters; ids shown by their shortest unique prefix."""
     from escmatrix.cli import output, present, render
+    from escmatrix.core.errors import UsageError
     from escmatrix.core.summary import IssueFilter, select
-    from escmatrix.errors import UsageError
 
     if status not in STATUSES:
         raise UsageError(f"unknown --status {status!r}", hint=f"one of: {', '.join(STATUSES)}")

@@ -12,8 +12,8 @@ from escmatrix.cli import complete
 from escmatrix.cli.context import Format, workspace
 
 if TYPE_CHECKING:
+    from escmatrix.app.workspace import Workspace
     from escmatrix.core.metrics import Report, Window
-    from escmatrix.workspace import Workspace
 
 
 class ReportFormat(StrEnum):
@@ -43,7 +43,7 @@ QuarterOpt = Annotated[
 
 
 def _window(ws: Workspace, since: str | None, until: str | None, quarter: str | None) -> Window:
-    from escmatrix.review import resolve_window
+    from escmatrix.app.review import resolve_window
 
     return resolve_window(since, until, quarter, ws.clock.now(), ws.matrix.governance.review.period)
 
@@ -51,7 +51,7 @@ def _window(ws: Workspace, since: str | None, until: str | None, quarter: str | 
 def _build(ctx: typer.Context, since: str | None, until: str | None, q: str | None) -> Report:
     import gc
 
-    from escmatrix.review import build
+    from escmatrix.app.review import build
 
     ws = workspace(ctx)
     window = _window(ws, since, until, q)
@@ -100,10 +100,10 @@ def report(
     import sys
 
     from escmatrix.cli import output, review_render
-    from escmatrix.errors import UsageError
+    from escmatrix.core.errors import UsageError
 
     if schema:
-        from escmatrix.review import shipped_schema
+        from escmatrix.app.review import shipped_schema
 
         sys.stdout.write(shipped_schema())
         return

@@ -14,8 +14,8 @@ from escmatrix.cli import complete
 from escmatrix.cli.context import Format, FormatOpt, IssueArg, timezone, workspace
 
 if TYPE_CHECKING:
+    from escmatrix.app.workspace import Recorded, Workspace
     from escmatrix.core.routing import IssueFacts
-    from escmatrix.workspace import Recorded, Workspace
 
 ReasonOpt = Annotated[
     str, typer.Option("--reason", "-r", help="Why (required; it goes in the audit trail).")
@@ -44,7 +44,7 @@ def _finish(ctx: typer.Context, ws: Workspace, done: Recorded, fmt: Format, mess
 
 def _notify(ws: Workspace, done: Recorded) -> list[str]:
     """Tell the channels the matrix names (after the commit, outside the lock); lines to show."""
-    from escmatrix.notifications import after_record
+    from escmatrix.app.notify import after_record
 
     return after_record(ws, done, done.before)
 
@@ -64,8 +64,8 @@ def _facts(
     partner: str | None,
     tags: list[str],
 ) -> IssueFacts:
+    from escmatrix.core.errors import UsageError
     from escmatrix.core.routing import IssueFacts
-    from escmatrix.errors import UsageError
 
     levels: dict[str, str] = {}
     for item in impact:
@@ -142,7 +142,7 @@ def open_(
     In a terminal, missing title, category and severity are asked for; never when piped.
     """
     from escmatrix.cli import output, present, render
-    from escmatrix.errors import UsageError
+    from escmatrix.core.errors import UsageError
 
     ws = workspace(ctx)
     if title is None or category is None or (severity is None and not impact):
@@ -228,9 +228,9 @@ def route_(
 
     With an ISSUE, re-route that open issue under the current matrix and record it.
     """
+    from escmatrix.app.clock import Clock, parse_instant
     from escmatrix.cli import output, present, render
-    from escmatrix.clock import Clock, parse_instant
-    from escmatrix.errors import UsageError
+    from escmatrix.core.errors import UsageError
 
     ws = workspace(ctx, leave_no_trace=issue is None)  # a preview writes nothing, cache included
     if issue is not None:

@@ -15,8 +15,8 @@ def init(
     ),
 ) -> None:
     """Lay out a new escalation-matrix repository: git init, a starter matrix, issues/, playbooks/."""
+    from escmatrix.app.clock import Clock
     from escmatrix.cli import output
-    from escmatrix.clock import Clock
     from escmatrix.store.scaffold import lay_out
 
     today = Clock.from_option(ctx.find_root().obj.now).now().date()

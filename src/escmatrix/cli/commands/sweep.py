@@ -27,8 +27,8 @@ def sweep(
     clock is at risk or breached, remind where an update is due. Without --apply it only shows
     what it would do; running it twice at the same time changes nothing the second time.
     """
+    from escmatrix.app.notify import after_record
     from escmatrix.cli import output
-    from escmatrix.notifications import after_record
 
     ws = workspace(ctx)
     plans, recorded = ws.sweep(apply)

@@ -13,8 +13,8 @@ from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from escmatrix.clock import Clock
-from escmatrix.errors import EscmatrixError, Refused
+from escmatrix.app.clock import Clock
+from escmatrix.core.errors import EscmatrixError, Refused
 from escmatrix.store.git import TRAILER_ACTION, TRAILER_ACTOR, TRAILER_ISSUE, Identity
 from escmatrix.store.journal import Entry, Journal
 from escmatrix.store.lock import exclusive

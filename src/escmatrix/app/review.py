@@ -12,12 +12,12 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from escmatrix.clock import parse_instant
+from escmatrix.app.clock import parse_instant
+from escmatrix.core.errors import EscmatrixError, UsageError
 from escmatrix.core.metrics import IssueEvents, Report, Window, build_report, quarter_window
-from escmatrix.errors import EscmatrixError, UsageError
 
 if TYPE_CHECKING:
-    from escmatrix.workspace import Workspace
+    from escmatrix.app.workspace import Workspace
 
 ENTRY_FILES = ("categories", "people")
 SCHEMA_FILE = "report.schema.json"

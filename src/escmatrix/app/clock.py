@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 
-from escmatrix.errors import UsageError
+from escmatrix.core.errors import UsageError
 
 ENV_VAR = "ESCMATRIX_NOW"
 

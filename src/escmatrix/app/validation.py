@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from escmatrix.core.errors import InvalidInput, Location, Problem
 from escmatrix.core.lint import Finding, lint, rule_info, schema_rule
 from escmatrix.core.matrix import MATRIX_FILES, OPTIONAL_FILES, Matrix, Model
-from escmatrix.errors import InvalidInput, Location, Problem
 from escmatrix.store.matrix_loader import load_matrix_files, problems_from_validation
 from escmatrix.store.yamlio import key_mark, locate, read_yaml
 

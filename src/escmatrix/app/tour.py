@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from escmatrix.clock import Clock
+from escmatrix.app.clock import Clock
+from escmatrix.app.workspace import Workspace
 from escmatrix.core import responder
 from escmatrix.core.issue import IssueState
 from escmatrix.core.matrix import Matrix
 from escmatrix.core.routing import IssueFacts, RouteDecision
-from escmatrix.workspace import Workspace
 
 
 @dataclass

@@ -19,10 +19,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from escmatrix.clock import Clock
+from escmatrix.app.clock import Clock
+from escmatrix.app.workspace import Recorded, Workspace
 from escmatrix.core import drill as d
 from escmatrix.core import responder
 from escmatrix.core.comms import internal_note
+from escmatrix.core.errors import EscmatrixError, InvalidInput, Location, Problem
 from escmatrix.core.issue import IssueState
 from escmatrix.core.matrix import Absence, Matrix, PeopleFile, Person
 from escmatrix.core.notices import notices_for
@@ -35,11 +37,9 @@ from escmatrix.core.sla import (
     tier_response,
     work_clock,
 )
-from escmatrix.errors import EscmatrixError, InvalidInput, Location, Problem
 from escmatrix.store.git import Identity
 from escmatrix.store.matrix_loader import problems_from_validation
 from escmatrix.store.yamlio import locate, read_yaml
-from escmatrix.workspace import Recorded, Workspace
 
 MAX_STEPS = 20_000
 _MOVES = frozenset({"opened", "escalated", "deescalated", "assigned", "overridden", "rerouted"})

@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
+    from escmatrix.app.workspace import Recorded, Workspace
     from escmatrix.core.issue import IssueState
     from escmatrix.core.matrix import Channel
     from escmatrix.core.notices import Notice
     from escmatrix.store.outbox import Entry, Outbox
-    from escmatrix.workspace import Recorded, Workspace
 
 Mode = Literal["send", "off", "dry-run"]
 MODES: tuple[Mode, ...] = ("send", "off", "dry-run")
@@ -96,7 +96,7 @@ def _after_record(ws: Workspace, recorded: Recorded, before: IssueState | None) 
 
 
 def _send_all(ws: Workspace, pairs: list[tuple[Notice, Channel]]) -> list[str]:
-    from escmatrix.errors import Refused
+    from escmatrix.core.errors import Refused
     from escmatrix.store.outbox import Outbox
 
     outbox = Outbox(ws.git.git_dir)
@@ -286,7 +286,7 @@ def entries(ws: Workspace) -> list[Entry]:
 
 def drop(ws: Workspace, ids: list[str], *, failed: bool) -> list[Entry]:
     """Remove entries by id (or unique prefix) and, with `failed`, every failed one."""
-    from escmatrix.errors import NotFound
+    from escmatrix.core.errors import NotFound
     from escmatrix.store.outbox import Outbox
 
     outbox = Outbox(ws.git.git_dir)
@@ -314,8 +314,8 @@ def send_test(ws: Workspace, channel_id: str) -> list[str]:
     """Send a harmless test message over one channel now (not queued); refuses if it fails."""
     from dataclasses import replace
 
+    from escmatrix.core.errors import EscmatrixError, NotFound, Refused
     from escmatrix.core.notices import body_for, trial_notice
-    from escmatrix.errors import EscmatrixError, NotFound, Refused
     from escmatrix.store import deliver
     from escmatrix.store.outbox import new_delivery_id
 

@@ -1,0 +1,1 @@
+"""Use cases: each module joins the pure core to the store for one thing a user does."""
