@@ -1,0 +1,107 @@
+"""What git remembers: a path's history (`git log`), its lines' commits (`git blame`), and the
+last commit that changed matrix/."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from escmatrix.core.errors import GitFailure
+from escmatrix.store.git_runner import GitError, GitRunner, sentence
+
+# The trailers escmatrix writes in its commit messages; `GitHistory.log` reads two back.
+TRAILER_ISSUE = "Escmatrix-Issue"
+TRAILER_ACTION = "Escmatrix-Action"
+TRAILER_ACTOR = "Escmatrix-Actor"
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    commit: str
+    author: str
+    email: str
+    at: datetime
+    subject: str
+    action: str
+    actor: str
+
+
+class GitHistory(GitRunner):
+    """Reading the history of the repository."""
+
+    def matrix_commit(self) -> str:
+        """The last commit that changed matrix/ (what decisions are made under), cached by tree id.
+
+        Unlike HEAD, this survives a rebase of the event commits made on top of it.
+        """
+        import json
+
+        rel = self.rel(self.root / "matrix")
+        found = self._read(f"HEAD:{rel}")
+        if found is None or found[1] != "tree":
+            return ""
+        tree_id = found[0]
+        cache = self.git_dir / "escmatrix" / "matrix-commit.json"
+        try:
+            known = json.loads(cache.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            known = {}
+        if isinstance(known, dict) and isinstance(known.get(tree_id), str):
+            return str(known[tree_id])
+        try:
+            commit = self._run(["rev-list", "-1", "HEAD", "--", rel]).decode().strip()
+        except GitError:
+            return ""
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({tree_id: commit}), encoding="utf-8")
+        os.replace(tmp, cache)
+        return commit
+
+    def log(self, path: str) -> list[LogEntry]:
+        """History of one path with one `git log` call, oldest first."""
+        fmt = (
+            "%H%x1f%an%x1f%ae%x1f%aI%x1f%s%x1f%(trailers:key="
+            + TRAILER_ACTION
+            + ",valueonly,separator=%x2c)%x1f%(trailers:key="
+            + TRAILER_ACTOR
+            + ",valueonly,separator=%x2c)%x1e"
+        )
+        try:
+            raw = self._run(
+                ["log", "--reverse", f"--format={fmt}", "--", self.rel(self.root / path)]
+            )
+        except GitError as exc:
+            if "does not have any commits" in sentence(exc):
+                return []
+            raise GitFailure(f"git log failed: {sentence(exc)}") from None
+        entries = []
+        for record in raw.decode(errors="replace").split("\x1e"):
+            fields = record.strip("\n").split("\x1f")
+            if len(fields) < 7:
+                continue
+            sha, author, email, when, subject, action, actor = fields[:7]
+            entries.append(
+                LogEntry(
+                    sha,
+                    author,
+                    email,
+                    datetime.fromisoformat(when),
+                    subject,
+                    action.strip(),
+                    actor.strip(),
+                )
+            )
+        return entries
+
+    def blame(self, path: Path) -> str | None:
+        """`git blame --line-porcelain` of a file; None when git cannot tell (no commits yet,
+        the file not tracked)."""
+        try:
+            return self._run(["blame", "--line-porcelain", "--", self.rel(path)]).decode(
+                errors="replace"
+            )
+        except GitError:
+            return None
