@@ -13,7 +13,8 @@ from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # core.change pulls in pydantic; keep `escmatrix --help` light
-    from escmatrix.core.change import Change, Outcome, ProbeEffect
+    from escmatrix.core.change.explain import Change
+    from escmatrix.core.change.probing import Outcome, ProbeEffect
 
 AREAS = {
     "people": "People",

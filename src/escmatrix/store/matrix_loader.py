@@ -185,7 +185,10 @@ def matrix_fingerprint(root: Path) -> tuple[str, ...]:
             digest.update(f"{path.relative_to(root)}\0{path.stat().st_size}\0".encode())
             digest.update(path.read_bytes())
     code = [escmatrix.__version__]
-    for module_file in (model.__file__, __file__):
-        stat = Path(str(module_file)).stat()
-        code.append(f"{Path(str(module_file)).name}:{stat.st_size}:{stat.st_mtime_ns}")
+    # every module of the core.matrix package (a model changed in any of them must miss)
+    model_files = sorted(Path(str(model.__file__)).parent.glob("*.py"))
+    for module_file in (*model_files, Path(__file__)):
+        stat = module_file.stat()
+        name = f"{module_file.parent.name}/{module_file.name}"
+        code.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
     return (digest.hexdigest(), *code)

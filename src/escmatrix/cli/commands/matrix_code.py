@@ -77,7 +77,8 @@ def diff(
     """Say in plain words what a matrix change does, and whose issues it would move."""
     from escmatrix.app.clock import Clock
     from escmatrix.cli.changes import DiffReport, render
-    from escmatrix.core.change import explain, probes, what_if
+    from escmatrix.core.change.explain import explain
+    from escmatrix.core.change.probing import probes, what_if
     from escmatrix.store.history import issue_facts, load_pair
     from escmatrix.store.repository import find_root
 

@@ -1,0 +1,57 @@
+"""matrix/calendars.yaml: business-hours calendars that severity and contract targets count in."""
+
+# Mutable defaults are safe here: pydantic copies them per instance (ruff cannot see that
+# `Model`, imported from base, is a pydantic model).
+# ruff: noqa: RUF012
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from escmatrix.core.matrix.base import Model
+from escmatrix.core.types import Id, Text, Timezone
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
+
+
+class Calendar(Model):
+    """Working days and hours in one timezone, less public holidays and closure dates."""
+
+    id: Id
+    name: Text = ""
+    timezone: Timezone
+    days: list[Weekday] = Field(default=["mon", "tue", "wed", "thu", "fri"], min_length=1)
+    hours: Text = "09:00-17:00"
+    holidays: Text | None = Field(
+        default=None,
+        pattern=r"^[A-Z]{2,3}(-[A-Z0-9]{1,5})?$",
+        description="country code for public holidays, optionally with a subdivision: DE, DE-BE, US-CA",
+    )
+    closures: list[date] = []
+
+    @field_validator("hours")
+    @classmethod
+    def _check_hours(cls, value: str) -> str:
+        match = _HOURS.match(value.replace(" ", ""))
+        if not match or (int(match[1]), int(match[2])) >= (int(match[3]), int(match[4])):
+            raise ValueError(f"{value!r} is not a working-hours range; write e.g. '09:00-17:00'")
+        return value.replace(" ", "")
+
+    @property
+    def opening(self) -> tuple[time, time | None]:
+        """Opening and closing time of day; None closing means midnight (24:00)."""
+        start, end = self.hours.split("-")
+        close = None if end == "24:00" else time.fromisoformat(end)
+        return time.fromisoformat(start), close
+
+
+class CalendarsFile(Model):
+    """matrix/calendars.yaml"""
+
+    calendars: list[Calendar] = []

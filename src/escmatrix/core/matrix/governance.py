@@ -1,0 +1,45 @@
+"""matrix/governance.yaml: who may override routing and reconcile overrides, how often the
+matrix is reviewed, and the identity automation commits as."""
+
+# Mutable defaults are safe here: pydantic copies them per instance (ruff cannot see that
+# `Model`, imported from base, is a pydantic model).
+# ruff: noqa: RUF012
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from pydantic import Field
+
+from escmatrix.core.matrix.base import Model
+from escmatrix.core.types import Duration, Id, Text
+
+
+class OverridePolicy(Model):
+    allowed: list[Id] = Field(min_length=1)
+    circumstances: list[Text] = []
+    reconcile_within: Duration = Field(default_factory=lambda: timedelta(days=5))
+    reconcilers: list[Id] = []
+
+
+class ReviewPolicy(Model):
+    period: Duration
+    last_reviewed: date
+    owners: list[Id] = []
+    require_merge: bool = Field(
+        default=False,
+        description="matrix changes must arrive through merged pull requests (audit checks)",
+    )
+
+
+class Automation(Model):
+    name: Text = "escmatrix automation"
+    email: Text = Field(pattern=r"^[^@\s]+@[^@\s]+$")
+
+
+class GovernanceFile(Model):
+    """matrix/governance.yaml"""
+
+    overrides: OverridePolicy
+    review: ReviewPolicy
+    automation: Automation | None = None

@@ -1,0 +1,80 @@
+"""matrix/routing.yaml: the rules, read top to bottom, that say who gets a new issue."""
+
+# Mutable defaults are safe here: pydantic copies them per instance (ruff cannot see that
+# `Model`, imported from base, is a pydantic model).
+# ruff: noqa: RUF012
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Literal
+
+from pydantic import Field
+
+from escmatrix.core.matrix.base import Model
+from escmatrix.core.matrix.people import Team
+from escmatrix.core.types import Duration, Id, Text
+
+
+class Match(Model):
+    """Every key given must match (and); within a key, any listed value matches (or)."""
+
+    category: list[Id] = []
+    severity: list[Id] = []
+    customer: list[Id] = []
+    partner: list[Id] = []
+    tags: list[Id] = []
+    strategic: bool | None = None
+
+    @property
+    def is_catch_all(self) -> bool:
+        return (
+            not (self.category or self.severity or self.customer or self.partner or self.tags)
+            and self.strategic is None
+        )
+
+
+PoolStrategy = Literal["round-robin", "least-loaded", "best-track-record"]
+
+
+class Rule(Model):
+    id: Id
+    description: Text = ""
+    when: Match = Match()
+    owner: Id = "primary"
+    tier: Id | None = None
+    pool: Id | list[Id] | None = Field(
+        default=None,
+        description="instead of owner: pick from a team (its members, then its lead) or a list "
+        "of people, by strategy",
+    )
+    strategy: PoolStrategy = Field(
+        default="least-loaded",
+        description="round-robin (take turns), least-loaded (fewest open issues owned) or "
+        "best-track-record (lowest median time to resolution on the category within window, "
+        "among people with at least min_sample resolved; else least-loaded)",
+    )
+    window: Duration = Field(
+        default_factory=lambda: timedelta(days=90),
+        description="best-track-record: how far back resolved issues count",
+    )
+    min_sample: int = Field(
+        default=3, ge=1, description="best-track-record: resolved issues a person needs to count"
+    )
+
+    def pool_people(self, teams: dict[str, Team]) -> list[str]:
+        """The pool's people in order (a team: members, then lead), without repeats."""
+        if self.pool is None:
+            return []
+        if isinstance(self.pool, str):
+            team = teams.get(self.pool)
+            found = [*team.members, team.lead] if team else []
+        else:
+            found = list(self.pool)
+        return list(dict.fromkeys(found))
+
+
+class RoutingFile(Model):
+    """matrix/routing.yaml"""
+
+    rules: list[Rule] = Field(min_length=1)
