@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from escmatrix.app.clock import parse_instant
 from escmatrix.core.errors import EscmatrixError, UsageError
-from escmatrix.core.metrics import IssueEvents, Report, Window, build_report, quarter_window
+from escmatrix.core.metrics.report import IssueEvents, Report, build_report
+from escmatrix.core.metrics.windows import Window, quarter_window
 
 if TYPE_CHECKING:
     from escmatrix.app.workspace import Workspace

@@ -178,7 +178,7 @@ class Workspace:
         rule = next((r for r in self.matrix.rules if r.id == decision.rule), None)
         if rule is None or rule.pool is None:
             return decision
-        from escmatrix.core.metrics import routing_load
+        from escmatrix.core.metrics.routing_load import routing_load
 
         return route(self.matrix, facts, at, routing_load(self.issues(), at))
 

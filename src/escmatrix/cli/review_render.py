@@ -11,7 +11,10 @@ import re
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from escmatrix.core.metrics import AGE_BUCKETS, Report, Summary, Trend, bucket_length
+from escmatrix.core.metrics.current_status import AGE_BUCKETS
+from escmatrix.core.metrics.report import Report
+from escmatrix.core.metrics.summary import Summary
+from escmatrix.core.metrics.trends import Trend, bucket_length
 from escmatrix.core.types import format_duration
 
 if TYPE_CHECKING:

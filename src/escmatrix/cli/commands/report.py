@@ -13,7 +13,8 @@ from escmatrix.cli.context import Format, workspace
 
 if TYPE_CHECKING:
     from escmatrix.app.workspace import Workspace
-    from escmatrix.core.metrics import Report, Window
+    from escmatrix.core.metrics.report import Report
+    from escmatrix.core.metrics.windows import Window
 
 
 class ReportFormat(StrEnum):

@@ -1,0 +1,205 @@
+"""The whole report: a window's cohort measured at one time; `build_report` joins the parts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from datetime import date, datetime
+from typing import Literal
+
+from escmatrix.core import events as ev
+from escmatrix.core.friction import FrictionNote
+from escmatrix.core.issue import IssueState, fold
+from escmatrix.core.matrix import Matrix
+from escmatrix.core.metrics.breakdowns import GroupRow, PathStats, Wait, groups, paths, waits
+from escmatrix.core.metrics.current_status import TOP, CurrentStatus, current_status
+from escmatrix.core.metrics.doc import Doc
+from escmatrix.core.metrics.durations import Measured, measure_cut
+from escmatrix.core.metrics.review_lists import (
+    ClockRow,
+    FrictionGroup,
+    HandoffFlow,
+    OverrideRow,
+    StaleEntry,
+    clock_rows,
+    friction_groups,
+    handoff_flows,
+    overrides_to_reconcile,
+    stale_entries,
+)
+from escmatrix.core.metrics.suggestions import Suggestion, suggestions
+from escmatrix.core.metrics.summary import Summary, summarize
+from escmatrix.core.metrics.trends import Period, Trend, series, trends
+from escmatrix.core.metrics.windows import Window
+
+
+class ReviewInfo(Doc):
+    period_days: int
+    last_reviewed: date
+    due: date
+    overdue: bool
+    owners: list[str]
+
+
+class Report(Doc):
+    """Everything `escmatrix report` shows, in every format. Durations are in seconds."""
+
+    version: Literal[1] = 1
+    generated_at: datetime
+    evaluated_at: datetime
+    window: Window
+    previous_window: Window
+    headline: Summary
+    previous: Summary
+    trends: list[Trend]
+    groups: list[GroupRow]
+    tier_dwell: list[Wait]
+    bottlenecks: list[Wait]
+    slowest_paths: list[PathStats]
+    series: list[Period]
+    breaches: list[ClockRow]
+    overrides_to_reconcile: list[OverrideRow]
+    handoff_flows: list[HandoffFlow]
+    friction: list[FrictionGroup]
+    stale_entries: list[StaleEntry]
+    suggestions: list[Suggestion]
+    review: ReviewInfo
+    current: CurrentStatus
+
+
+IssueEvents = tuple[str, Sequence[ev.EventBase]]
+
+
+class _Measurer:
+    """measure_issue with a memo, so an issue measured twice at the same time costs once."""
+
+    def __init__(self, matrix: Matrix) -> None:
+        self.matrix = matrix
+        self.memo: dict[tuple[str, datetime], Measured | None] = {}
+        self.finished: dict[tuple[str, int], Measured] = {}
+
+    def __call__(
+        self, issue_id: str, events: Sequence[ev.EventBase], at: datetime
+    ) -> Measured | None:
+        key = (issue_id, at)
+        if key in self.memo:
+            return self.memo[key]
+        # A finished, acknowledged issue measures the same at any later time: its clocks stopped.
+        cut = [e for e in events if e.at <= at]
+        seen = (issue_id, len(cut))
+        done = self.finished.get(seen)
+        measured = replace(done, at=at) if done else measure_cut(self.matrix, issue_id, cut, at)
+        if measured and not measured.is_open and measured.state.first_acknowledged_at:
+            self.finished[seen] = measured
+        self.memo[key] = measured
+        return measured
+
+
+def cohort(
+    matrix: Matrix,
+    issues: Iterable[IssueEvents],
+    window: Window,
+    at: datetime,
+    measure: _Measurer | None = None,
+) -> list[Measured]:
+    """Issues opened in `window`, each measured as it stood at `at`."""
+    measure = measure or _Measurer(matrix)
+    out = []
+    for issue_id, events in issues:
+        if not events or not window.contains(events[0].at) or events[0].at > at:
+            continue
+        measured = measure(issue_id, events, at)
+        if measured is not None:
+            out.append(measured)
+    return out
+
+
+def _matters_now(events: Sequence[ev.EventBase], at: datetime) -> bool:
+    """Active at `at`, or holding an override not yet reconciled (a scan, without a fold)."""
+    active = flagged = False
+    for e in events:
+        if e.at > at:
+            continue
+        if isinstance(e, ev.Opened | ev.Reopened):
+            active = True
+        elif isinstance(e, ev.Resolved | ev.Closed):
+            active = False
+        elif isinstance(e, ev.Overridden):
+            flagged = True
+        elif isinstance(e, ev.Reconciled):
+            flagged = False
+    return active or flagged
+
+
+def states_at(issues: Iterable[IssueEvents], at: datetime) -> list[tuple[IssueEvents, IssueState]]:
+    """Issues active at `at` or with an override to reconcile, folded from events up to `at`."""
+    out = []
+    for issue_id, events in issues:
+        if not events or not isinstance(events[0], ev.Opened) or not _matters_now(events, at):
+            continue
+        out.append(((issue_id, events), fold(issue_id, [e for e in events if e.at <= at])))
+    return out
+
+
+def build_report(
+    matrix: Matrix,
+    issues: Sequence[IssueEvents],
+    window: Window,
+    now: datetime,
+    friction: Iterable[tuple[str, FrictionNote]] = (),
+    changed: Mapping[tuple[str, str], datetime] | None = None,
+) -> Report:
+    """The whole report: the window evaluated at min(end, now), the one before it, and now."""
+    at = min(window.end, now)
+    previous_window = window.previous()
+    measure = _Measurer(matrix)
+    measured = cohort(matrix, issues, window, at, measure)
+    before = cohort(matrix, issues, previous_window, previous_window.end, measure)
+    everyone_now = states_at(issues, now)
+    active_now = [
+        m
+        for (issue_id, events), state in everyone_now
+        if state.is_active and (m := measure(issue_id, events, now)) is not None
+    ]
+    headline = summarize(measured)
+    previous = summarize(before)
+    rows = groups(measured)
+    bottlenecks = [
+        *waits(measured, "owner")[:TOP],
+        *waits(measured, "tier")[:TOP],
+        *waits(measured, "dependency")[:TOP],
+    ]
+    order = {t.id: i for i, t in enumerate(matrix.tiers)}
+    tier_dwell = sorted(waits(measured, "tier"), key=lambda w: (order.get(w.name, 99), w.name))
+    friction_rows = friction_groups(friction, window, at)
+    stale = stale_entries(matrix, changed or {}, at)
+    review = matrix.governance.review
+    due = review.last_reviewed + review.period
+    return Report(
+        generated_at=now,
+        evaluated_at=at,
+        window=window,
+        previous_window=previous_window,
+        headline=headline,
+        previous=previous,
+        trends=trends(headline, previous),
+        groups=rows,
+        tier_dwell=tier_dwell,
+        bottlenecks=bottlenecks,
+        slowest_paths=paths(measured),
+        series=series(measured, window, at),
+        breaches=clock_rows(measured, {"breached"}),
+        overrides_to_reconcile=overrides_to_reconcile((s for _, s in everyone_now), matrix, now),
+        handoff_flows=handoff_flows(measured),
+        friction=friction_rows,
+        stale_entries=stale,
+        suggestions=suggestions(matrix, measured, rows, bottlenecks, friction_rows, stale, at),
+        review=ReviewInfo(
+            period_days=review.period.days,
+            last_reviewed=review.last_reviewed,
+            due=due,
+            overdue=due < at.date(),
+            owners=list(review.owners),
+        ),
+        current=current_status(matrix, active_now, now),
+    )
