@@ -100,6 +100,7 @@ COMMANDS: dict[str, str] = {
         "responder",
     ),
     **dict.fromkeys(("matrix", "list", "show", "log"), "reading"),
+    "oncall": "oncall",
     "demo": "demo",
     "sweep": "sweep",
     **dict.fromkeys(("sync", "doctor", "audit"), "integrity"),

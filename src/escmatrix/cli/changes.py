@@ -27,6 +27,7 @@ AREAS = {
     "comms": "Communication",
     "governance": "Governance",
     "calendars": "Calendars",
+    "schedules": "On-call schedules",
 }
 
 

@@ -43,6 +43,7 @@ from escmatrix.core.matrix.people import (
     TeamsFile,
 )
 from escmatrix.core.matrix.routing import Match, PoolStrategy, RoutingFile, Rule
+from escmatrix.core.matrix.schedules import Layer, Schedule, ScheduleOverride, SchedulesFile
 from escmatrix.core.matrix.severity import Dimension, Severity, SeverityFile
 
 __all__ = [
@@ -73,6 +74,7 @@ __all__ = [
     "Jargon",
     "JargonItem",
     "LadderFile",
+    "Layer",
     "M",
     "Match",
     "Matrix",
@@ -84,6 +86,9 @@ __all__ = [
     "ReviewPolicy",
     "RoutingFile",
     "Rule",
+    "Schedule",
+    "ScheduleOverride",
+    "SchedulesFile",
     "Severity",
     "SeverityFile",
     "StatusTemplate",

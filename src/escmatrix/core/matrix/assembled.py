@@ -15,6 +15,7 @@ from escmatrix.core.matrix.governance import GovernanceFile
 from escmatrix.core.matrix.ladder import LadderFile, Tier
 from escmatrix.core.matrix.people import PeopleFile, Person, Team, TeamsFile
 from escmatrix.core.matrix.routing import RoutingFile, Rule
+from escmatrix.core.matrix.schedules import Schedule, SchedulesFile
 from escmatrix.core.matrix.severity import Dimension, Severity, SeverityFile
 
 MATRIX_FILES: dict[str, type[Model]] = {
@@ -28,10 +29,11 @@ MATRIX_FILES: dict[str, type[Model]] = {
     "comms": CommsFile,
     "governance": GovernanceFile,
     "calendars": CalendarsFile,
+    "schedules": SchedulesFile,
 }
 """Each matrix file kind, stored as `matrix/<kind>.yaml`."""
 
-OPTIONAL_FILES = frozenset({"accounts", "comms", "calendars"})
+OPTIONAL_FILES = frozenset({"accounts", "comms", "calendars", "schedules"})
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class Matrix:
     calendars: dict[str, Calendar]
     files: dict[str, Model]
     by_email: dict[str, Person] = field(default_factory=dict)
+    schedules: dict[str, Schedule] = field(default_factory=dict)
 
     @classmethod
     def assemble(cls, files: dict[str, Model]) -> Matrix:
@@ -79,6 +82,12 @@ class Matrix:
             },
             files=dict(files),
             by_email={p.email.lower(): p for p in people},
+            schedules={
+                s.id: s
+                for s in cast_file(
+                    files.get("schedules") or SchedulesFile(), SchedulesFile
+                ).schedules
+            },
         )
 
     def tier_index(self, tier_id: str) -> int:

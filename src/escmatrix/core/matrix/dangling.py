@@ -218,6 +218,12 @@ def find_dangling(m: Matrix) -> list[Dangling]:
                 )
     for j, ref in enumerate(m.governance.review.owners):
         person("governance", ("review", "owners", j), ref)
+    for i, schedule in enumerate(m.schedules.values()):
+        for j, layer in enumerate(schedule.layers):
+            for k, ref in enumerate(layer.rotation):
+                person("schedules", ("schedules", i, "layers", j, "rotation", k), ref)
+        for j, override in enumerate(schedule.overrides):
+            person("schedules", ("schedules", i, "overrides", j, "person"), override.person)
     return found
 
 
