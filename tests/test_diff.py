@@ -9,7 +9,8 @@ import pytest
 
 from tests.support import Repo
 
-NOW = "2026-03-02T10:00:00Z"
+# 15:00Z: London and New York both at work, so routing picks by the listed order
+NOW = "2026-03-02T15:00:00Z"
 
 ACCOUNTS = """\
 customers:

@@ -9,7 +9,8 @@ from escmatrix.core.routing import IssueFacts, ResolvedWork, RoutingLoad, route
 from escmatrix.store.matrix_loader import load_matrix
 from tests.support import Repo
 
-AT = datetime(2026, 3, 5, 9, 0, tzinfo=UTC)
+# 15:00Z: London and New York both at work, so only load and history decide
+AT = datetime(2026, 3, 5, 15, 0, tzinfo=UTC)
 DEFECT = IssueFacts("product-defect", "sev2")
 
 
@@ -32,17 +33,17 @@ def _history(repo: Repo) -> None:
     """alex resolves two defects in 1h each, sam two in 3h each; alex still owns two open ones."""
     for owner, hours in (("alex", 1), ("alex", 1), ("sam", 3), ("sam", 3)):
         repo.identify("alex")
-        issue = repo.open(now="2026-03-02T09:00:00Z")
+        issue = repo.open(now="2026-03-02T15:00:00Z")
         if owner == "sam":
             repo.ok(
-                "assign", issue, "--to", "sam", "--reason", "billing", now="2026-03-02T09:00:00Z"
+                "assign", issue, "--to", "sam", "--reason", "billing", now="2026-03-02T15:00:00Z"
             )
         repo.identify(owner)
-        done = datetime(2026, 3, 2, 9, tzinfo=UTC) + timedelta(hours=hours)
+        done = datetime(2026, 3, 2, 15, tzinfo=UTC) + timedelta(hours=hours)
         repo.ok("resolve", issue, "--summary", "fixed", now=done.isoformat())
     repo.identify("alex")
-    repo.open(now="2026-03-03T09:00:00Z")
-    repo.open(now="2026-03-03T09:30:00Z")
+    repo.open(now="2026-03-03T15:00:00Z")
+    repo.open(now="2026-03-03T15:30:00Z")
 
 
 def test_best_track_record_picks_the_fastest_and_names_the_numbers(tmp_repo: Repo) -> None:
@@ -55,7 +56,7 @@ def test_best_track_record_picks_the_fastest_and_names_the_numbers(tmp_repo: Rep
     )
     _commit(tmp_repo)
     data = tmp_repo.json(
-        "route", "--category", "product-defect", "--severity", "sev2", now="2026-03-05T09:00:00Z"
+        "route", "--category", "product-defect", "--severity", "sev2", now="2026-03-05T15:00:00Z"
     )
     assert data["rule"] == "defects-pool"
     assert data["owner"] == "alex"
@@ -76,7 +77,7 @@ def test_best_track_record_falls_back_to_least_loaded_below_the_sample(tmp_repo:
     )
     _commit(tmp_repo)
     data = tmp_repo.json(
-        "route", "--category", "product-defect", "--severity", "sev2", now="2026-03-05T09:00:00Z"
+        "route", "--category", "product-defect", "--severity", "sev2", now="2026-03-05T15:00:00Z"
     )
     assert data["owner"] == "sam"
     reason = data["owner_reason"]
@@ -91,8 +92,8 @@ def test_opening_an_issue_records_the_pool_choice(tmp_repo: Repo) -> None:
         tmp_repo, "    pool: [alex, sam]\n    strategy: best-track-record\n    min_sample: 2\n"
     )
     _commit(tmp_repo)
-    issue = tmp_repo.open(now="2026-03-05T09:00:00Z")
-    assert tmp_repo.show(issue, now="2026-03-05T09:00:00Z")["owner"] == "alex"
+    issue = tmp_repo.open(now="2026-03-05T15:00:00Z")
+    assert tmp_repo.show(issue, now="2026-03-05T15:00:00Z")["owner"] == "alex"
 
 
 def test_resolutions_outside_the_window_do_not_count(tmp_repo: Repo) -> None:
@@ -105,7 +106,7 @@ def test_resolutions_outside_the_window_do_not_count(tmp_repo: Repo) -> None:
     )
     _commit(tmp_repo)
     data = tmp_repo.json(
-        "route", "--category", "product-defect", "--severity", "sev2", now="2026-03-05T09:00:00Z"
+        "route", "--category", "product-defect", "--severity", "sev2", now="2026-03-05T15:00:00Z"
     )
     assert data["owner"] == "sam"
     assert "alex 0 resolved, sam 0 resolved" in data["owner_reason"]

@@ -114,8 +114,9 @@ def test_out_of_office_ends_after_the_absence(tmp_repo: Repo) -> None:
 def test_out_of_office_team_member_skipped_for_team_rule(tmp_repo: Repo) -> None:
     """A team rule skips the away member and names who got it instead."""
     alex_away(tmp_repo)
+    # 15:00Z: sam (New York) and kim (London) both at work, so only the absence decides
     data = tmp_repo.json(
-        "route", "-c", "service-downtime", "-s", "sev2", now="2026-03-04T12:00:00Z"
+        "route", "-c", "service-downtime", "-s", "sev2", now="2026-03-04T15:00:00Z"
     )
     assert data["rule"] == "downtime-to-support"
     assert data["owner"] == "sam"

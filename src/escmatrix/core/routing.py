@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from escmatrix.core.errors import NotFound, Refused, UsageError
 from escmatrix.core.matrix import Matrix, Rule, Severity
+from escmatrix.core.presence import at_work_note, local_time, prefer_at_work
 from escmatrix.core.sla import Targets, due_after, targets_for
 from escmatrix.core.types import format_duration
 
@@ -202,21 +203,20 @@ def _pick_owner(matrix: Matrix, rule: Rule, category_id: str, at: datetime) -> t
     else:
         candidates = [rule.owner, category.primary, *category.backups]
         source = f"named by rule {rule.id}"
-    seen: list[str] = []
-    away: list[str] = []
-    for person_id in candidates:
-        if person_id in seen:
-            continue
-        seen.append(person_id)
-        person = matrix.people[person_id]
-        if person.is_away(at):
-            away.append(person_id)
-            continue
-        if not away:
-            return person_id, source
-        return person_id, f"{source}; {', '.join(away)} out of office, so the backup {person_id}"
-    first = seen[0]
-    return first, f"{source}; everyone in the chain is out of office, so it stays with {first}"
+    seen = list(dict.fromkeys(candidates))
+    away = [p for p in seen if matrix.people[p].is_away(at)]
+    available = [p for p in seen if p not in away]
+    if not available:
+        first = seen[0]
+        return first, f"{source}; everyone in the chain is out of office, so it stays with {first}"
+    # the category's owners or a team: someone inside their working hours first (a sev1 at
+    # 03:10 Berlin goes to the owner at work in Chicago); a person the rule names keeps it
+    named = rule.owner != "primary" and rule.owner not in matrix.teams
+    chosen = available[0] if named else prefer_at_work(matrix.people, available, at)[0]
+    note = at_work_note(matrix.people, available[: available.index(chosen)], chosen, at)
+    if not away:
+        return chosen, source + note
+    return chosen, f"{source}; {', '.join(away)} out of office, so the backup {chosen}{note}"
 
 
 def _least_loaded(candidates: list[str], load: RoutingLoad, what: str) -> tuple[str, str]:
@@ -239,6 +239,11 @@ def _pick_from_pool(
     note = f"; {', '.join(away)} out of office" if away else ""
     if not available:
         return members[0], f"pool {name}: everyone is out of office, so it stays with {members[0]}"
+    working = prefer_at_work(matrix.people, available, at)
+    if len(working) < len(available):
+        outside = ", ".join(local_time(matrix.people[p], at) for p in available if p not in working)
+        note += f"; {outside} outside working hours"
+        available = working
     if rule.strategy == "round-robin":
         turn = load.routed_by_rule.get(rule.id, 0)
         start = turn % len(members)
