@@ -51,9 +51,7 @@ def test_full_loop_one_event_and_one_commit_per_command(tmp_repo: Repo) -> None:
         "close",
         TIMES[5],
         "--customer-satisfaction",
-        "4",
-        "--partner-satisfaction",
-        "5",
+        "4",  # no partner score: the issue has no partner (refused; see test_who_may_act.py)
     )
     assert len(tmp_repo.event_files(issue_id)) == 6
     actions = ["open", "ack", "update", "escalate", "resolve", "close"]
@@ -76,7 +74,7 @@ def test_full_loop_one_event_and_one_commit_per_command(tmp_repo: Repo) -> None:
     assert state["timestamps"]["escalated"] == TIMES[3]
     assert state["timestamps"]["resolved"] == TIMES[4]
     assert state["timestamps"]["closed"] == TIMES[5]
-    assert state["satisfaction"] == {"customer": 4, "partner": 5}
+    assert state["satisfaction"] == {"customer": 4, "partner": None}
     assert state["tier_path"] == ["frontline", "team-lead"]
     assert state["resolution"] == "Patched"
     assert [entry["event"] for entry in state["timeline"]] == [

@@ -326,6 +326,13 @@ def close(
     for who, score in (("--customer-satisfaction", customer), ("--partner-satisfaction", partner)):
         if score is not None and not 1 <= score <= 5:
             raise UsageError(f"{who} must be 1 to 5, not {score}")
+    # a partner's score only on an issue with a partner (every issue has some customer, named
+    # account or not, so a customer score is always accepted)
+    if partner is not None and state.partner is None:
+        raise Refused(
+            f"issue {state.id} has no partner, so there is no partner satisfaction to record",
+            hint="leave out --partner-satisfaction (open the issue with --partner to have one)",
+        )
     return ev.Closed(
         **ctx.stamp(),
         customer_satisfaction=customer,
