@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from escmatrix.core.errors import NotFound, Refused, UsageError
 from escmatrix.core.matrix import Matrix, Rule, Severity
+from escmatrix.core.oncall import who_is_on_call
 from escmatrix.core.presence import at_work_note, local_time, prefer_at_work
 from escmatrix.core.sla import Targets, due_after, targets_for
 from escmatrix.core.types import format_duration
@@ -219,6 +220,20 @@ def _pick_owner(matrix: Matrix, rule: Rule, category_id: str, at: datetime) -> t
     return chosen, f"{source}; {', '.join(away)} out of office, so the backup {chosen}{note}"
 
 
+def _pick_from_schedule(
+    matrix: Matrix, rule: Rule, category_id: str, at: datetime
+) -> tuple[str, str]:
+    """Whoever holds the rule's schedule at `at`; away (or nobody on it): the category's chain."""
+    holder = who_is_on_call(matrix.schedules[str(rule.schedule)], at)
+    person = matrix.people.get(holder.person or "")
+    if person is not None and not person.is_away(at):
+        return person.id, f"on call: {holder.why}"
+    gone = f"{person.id} out of office" if person else "nobody on call"
+    fallback = rule.model_copy(update={"owner": "primary", "schedule": None})
+    owner, why = _pick_owner(matrix, fallback, category_id, at)
+    return owner, f"on call: {holder.why}; {gone}, so the category's owners: {why}"
+
+
 def _least_loaded(candidates: list[str], load: RoutingLoad, what: str) -> tuple[str, str]:
     counts = {p: load.open_owned.get(p, 0) for p in candidates}
     chosen = min(candidates, key=lambda p: counts[p])  # ties: the first in pool order
@@ -327,7 +342,9 @@ def route(
         raise Refused(
             "no routing rule matched", hint="add a catch-all rule at the end of matrix/routing.yaml"
         )
-    if chosen.pool is not None:
+    if chosen.schedule is not None and chosen.schedule in matrix.schedules:
+        owner, owner_reason = _pick_from_schedule(matrix, chosen, facts.category, at)
+    elif chosen.pool is not None:
         owner, owner_reason = _pick_from_pool(
             matrix, chosen, facts.category, at, load or RoutingLoad()
         )

@@ -124,6 +124,15 @@ def find_dangling(m: Matrix) -> list[Dangling]:
                 )
             )
         found.extend(_pool_problems(r, i, people, teams))
+        if r.schedule is not None and r.schedule not in m.schedules:
+            found.append(
+                Dangling(
+                    "routing",
+                    ("rules", i, "schedule"),
+                    f"rule {r.id!r}: unknown schedule {r.schedule!r}",
+                    _choices("schedules", set(m.schedules)),
+                )
+            )
         if r.tier is not None and r.tier not in tier_ids:
             found.append(
                 Dangling(

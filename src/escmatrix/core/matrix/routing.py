@@ -48,6 +48,11 @@ class Rule(Model):
         description="instead of owner: pick from a team (its members, then its lead) or a list "
         "of people, by strategy",
     )
+    schedule: Id | None = Field(
+        default=None,
+        description="instead of owner: whoever holds this on-call schedule (schedules.yaml) when "
+        "the issue arrives; out of office hands it to the category's backups",
+    )
     strategy: PoolStrategy = Field(
         default="least-loaded",
         description="round-robin (take turns), least-loaded (fewest open issues owned) or "
