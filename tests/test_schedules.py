@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from tests.support import Repo
 
 SCHEDULES = """\
@@ -60,3 +62,18 @@ def test_unknown_schedule_in_a_rule_fails_validate(tmp_repo: Repo) -> None:
     assert result.exit_code == 1
     assert "unknown schedule 'nite'" in result.output
     assert "routing.yaml" in result.output
+
+
+def test_schedule_with_uncovered_hours_is_a_schedule_gap(tmp_repo: Repo) -> None:
+    """Only a 09:00-17:00 London layer: validate names the empty hours, also in JSON."""
+    _with_schedule(tmp_repo)
+    path = tmp_repo.path / "matrix" / "schedules.yaml"
+    path.write_text(
+        path.read_text().replace("length: daily,", 'length: daily, hours: "09:00-17:00",')
+    )
+    result = tmp_repo.cli("validate", "--format", "json", now="2026-03-04T10:00:00Z")
+    assert result.exit_code == 1, result.output
+    findings = [f for f in json.loads(result.stdout) if f["rule"] == "schedule-gap"]
+    assert len(findings) == 1, result.stdout
+    assert "Mon 17:00–" in findings[0]["message"]
+    assert "schedules.yaml" in findings[0]["file"]

@@ -10,7 +10,8 @@ function `lint_<subject>(matrix, ...)` yielding `Finding`s, in a module named af
 - routing_rules.py: routing rules that can never match;
 - channels.py: the channels each severity tells;
 - governance.py: who may override, when the matrix was last reviewed;
-- coverage.py: round-the-clock working hours behind a 24x7 tier.
+- coverage.py: round-the-clock working hours behind a 24x7 tier;
+- schedule_gaps.py: on-call schedules that routing uses, someone on call at every hour.
 
 To add a rule: write its `lint_<subject>` function in a new module here (shared look-ups are in
 lookups.py), add its id, severity and summary to `_CATALOGUE` in findings.py, and call it at
@@ -37,6 +38,7 @@ from escmatrix.core.lint.governance import lint_governance
 from escmatrix.core.lint.identifiers import lint_unique_values
 from escmatrix.core.lint.ladder import lint_ladder, lint_tier_holders
 from escmatrix.core.lint.routing_rules import lint_shadowed_rules
+from escmatrix.core.lint.schedule_gaps import lint_schedule_gaps
 from escmatrix.core.lint.thresholds import lint_thresholds, reachable_scores
 from escmatrix.core.matrix import Matrix
 
@@ -65,4 +67,5 @@ def lint(matrix: Matrix, *, now: datetime, playbooks: frozenset[str] | None) -> 
     found += lint_channels(matrix)
     found += lint_governance(matrix, now)
     found += lint_coverage(matrix, now)
+    found += lint_schedule_gaps(matrix, now)
     return found

@@ -59,6 +59,7 @@ _CATALOGUE: tuple[tuple[str, Level, str], ...] = (
     ("override-nobody", "error", "Governance lets someone override the routing."),
     ("override-everybody", "error", "Governance does not let everybody override the routing."),
     ("coverage-gap", "error", "Someone who can hold a 24x7 tier is working at every hour."),
+    ("schedule-gap", "error", "An on-call schedule that routing uses has someone at every hour."),
     ("review-overdue", "warning", "The matrix was reviewed within its review period."),
     ("playbook-invalid", "error", "Every playbook starts with valid front matter."),
     ("playbook-unknown-category", "error", "A playbook's category exists in the matrix."),
