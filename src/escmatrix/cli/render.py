@@ -81,7 +81,10 @@ def decision(d: RouteDecision, matrix: Matrix, tz: str, title: str = "Route") ->
     )
     grid.add_row(
         "resolve by",
-        safe(f"{when_both(d.resolution_due, tz)}  ({format_duration(d.targets.resolution)})"),
+        safe(  # the calendar beside every deadline: 5d on an office calendar is not 5d 24x7
+            f"{when_both(d.resolution_due, tz)}  "
+            f"({format_duration(d.targets.resolution)} {d.targets.calendar})"
+        ),
     )
     checks = Table(box=box.SIMPLE, show_edge=False, pad_edge=False)
     checks.add_column("rule")
@@ -103,7 +106,7 @@ def clocks_table(items: list[Clock], tz: str) -> Table:
     for c in items:
         table.add_row(
             c.name,
-            format_duration(c.target),
+            f"{format_duration(c.target)} · {c.hours}",  # which calendar the due time counts on
             when_both(c.due, tz),
             format_duration(c.elapsed),
             format_duration(c.remaining),
