@@ -49,7 +49,7 @@ def debrief(
     """Record the debrief of a resolved issue: root cause, what went well and what did not,
     relationship repair actions and follow-ups with owners and due dates. Without options, show
     the debriefs recorded so far."""
-    from escmatrix.cli.commands.responder import _finish
+    from escmatrix.cli.recording import finish
     from escmatrix.core import debrief as d
 
     ws = workspace(ctx)
@@ -78,7 +78,7 @@ def debrief(
         ),
         lambda s: f"debriefed ({len(items)} follow-up{'s' if len(items) != 1 else ''})",
     )
-    _finish(ctx, ws, done, fmt, "debriefed")
+    finish(ctx, ws, done, fmt, "debriefed")
     if fmt is Format.table:
         from escmatrix.cli import output
 
@@ -189,7 +189,7 @@ def close_follow_up(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Close a debrief follow-up: it leaves `escmatrix list --follow-ups`."""
-    from escmatrix.cli.commands.responder import _finish
+    from escmatrix.cli.recording import finish
     from escmatrix.core.debrief import close_follow_up as decide
 
     ws = workspace(ctx)
@@ -199,7 +199,7 @@ def close_follow_up(
         lambda c, s: decide(c, s, number, note),
         lambda s: f"follow-up {number} done",
     )
-    _finish(ctx, ws, done, fmt, f"closed follow-up {number} of")
+    finish(ctx, ws, done, fmt, f"closed follow-up {number} of")
 
 
 def follow_up_data(row: OpenFollowUp, short: str | None = None) -> dict[str, Any]:

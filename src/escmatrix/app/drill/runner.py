@@ -1,30 +1,20 @@
-"""Run a drill: a scenario played on a virtual clock in a throwaway copy of the repository.
-
-matrix/ and playbooks/ are copied into a temporary folder with its own `git init`; the real
-repository is never touched. Issues are opened and acted on through the same workspace calls the
-commands use (one commit each), and at every moment that matters (a scripted event, a clock
-coming due or at risk) the sweep runs with `apply`, as CI would. Notifications are worked out and
-captured, never sent. What happened is collected in a `DrillResult`.
-"""
+"""Play a scenario on a virtual clock: scripted events, the sweep at every moment that matters, notices captured."""
 
 from __future__ import annotations
 
 import shutil
-import subprocess
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from escmatrix.app.clock import Clock
-from escmatrix.app.workspace import Recorded, Workspace
+from escmatrix.app.drill.sandbox import DrillWorkspace, copy_repository
+from escmatrix.app.workspace import Recorded
 from escmatrix.core import drill as d
 from escmatrix.core import responder
 from escmatrix.core.comms import internal_note
-from escmatrix.core.errors import EscmatrixError, InvalidInput, Location, Problem
+from escmatrix.core.errors import EscmatrixError
 from escmatrix.core.issue import IssueState
 from escmatrix.core.matrix import Absence, Matrix, PeopleFile, Person
 from escmatrix.core.notices import notices_for
@@ -37,96 +27,9 @@ from escmatrix.core.sla import (
     tier_response,
     work_clock,
 )
-from escmatrix.store.git import Identity
-from escmatrix.store.matrix_loader import problems_from_validation
-from escmatrix.store.yamlio import locate, read_yaml
 
 MAX_STEPS = 20_000
 _MOVES = frozenset({"opened", "escalated", "deescalated", "assigned", "overridden", "rerouted"})
-COPIED = ("matrix", "playbooks")
-DRILL_IDENTITY = Identity("escmatrix drill", "drill@escmatrix.invalid")
-
-
-def load_scenario(path: Path, display: str | None = None) -> tuple[d.Scenario, Any]:
-    """The scenario and its parsed YAML (for positions), or InvalidInput at file:line:column."""
-    shown = display or str(path)
-    if not path.is_file():
-        raise InvalidInput([Problem("no such scenario file", Location(shown))])
-    data = read_yaml(path, shown)
-    if not isinstance(data, dict):
-        raise InvalidInput(
-            [
-                Problem(
-                    "a scenario is a mapping of keys",
-                    Location(shown, 1, 1),
-                    f"valid keys: {', '.join(d.Scenario.model_fields)}",
-                )
-            ]
-        )
-    try:
-        return d.Scenario.model_validate(data), data
-    except ValidationError as exc:
-        raise InvalidInput(
-            problems_from_validation(exc, data, shown, d.Scenario),
-            summary="the scenario is invalid",
-        ) from None
-
-
-def check(scenario: d.Scenario, data: Any, matrix: Matrix, display: str) -> None:
-    """Refuse a scenario that names what the matrix does not have, with file:line."""
-    found = d.check_scenario(scenario, matrix)
-    if not found:
-        return
-    problems = []
-    for p in found:
-        mark = locate(data, p.loc)
-        line, column = mark if mark else (None, None)
-        problems.append(Problem(p.message, Location(display, line, column), p.hint or None))
-    raise InvalidInput(problems, summary="the scenario does not fit the matrix")
-
-
-def copy_repository(source: Path) -> Path:
-    """matrix/ and playbooks/ in a new temporary git repository, committed once."""
-    target = Path(tempfile.mkdtemp(prefix="escmatrix-drill-"))
-    for folder in COPIED:
-        if (source / folder).is_dir():
-            shutil.copytree(source / folder, target / folder)
-    (target / "issues").mkdir()
-    (target / "issues" / ".gitkeep").write_text("")
-    hooks = target / ".git-no-hooks"
-    hooks.mkdir()
-
-    def git(*args: str) -> None:
-        subprocess.run(["git", *args], cwd=target, check=True, capture_output=True, text=True)
-
-    git("init", "-q", "-b", "main")
-    for key, value in (
-        ("user.name", DRILL_IDENTITY.name or ""),
-        ("user.email", DRILL_IDENTITY.email),
-        ("commit.gpgsign", "false"),
-        ("core.hooksPath", str(hooks)),
-    ):
-        git("config", key, value)
-    git("add", "--", *[f for f in (*COPIED, "issues") if (target / f).exists()])
-    git("commit", "-q", "-m", "drill: copy of the matrix and playbooks")
-    return target
-
-
-class DrillWorkspace(Workspace):
-    """A workspace whose actor is whoever the scenario says acts, not git's identity."""
-
-    acting: str = ""
-
-    def actor(self) -> tuple[str, Identity]:
-        person = self.matrix.people[self.acting]
-        return person.id, Identity(person.name, person.email)
-
-    def automation_identity(self) -> Identity:
-        bot = self.matrix.governance.automation
-        return Identity(bot.name, bot.email) if bot else DRILL_IDENTITY
-
-    def replace_matrix(self, matrix: Matrix) -> None:
-        self.__dict__["matrix"] = matrix  # `matrix` is a cached property: this is its cache
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,217 @@
+"""Issues in: `open` (routed by the matrix) and `route` (what routing would decide, or a re-route)."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from escmatrix.cli import complete
+from escmatrix.cli.context import Format, FormatOpt, timezone, workspace
+
+if TYPE_CHECKING:
+    from escmatrix.app.workspace import Workspace
+    from escmatrix.core.routing import IssueFacts
+from escmatrix.cli.recording import finish, notify, print_notes
+
+
+def _facts(
+    category: str,
+    severity: str | None,
+    impact: list[str],
+    customer: str | None,
+    partner: str | None,
+    tags: list[str],
+) -> IssueFacts:
+    from escmatrix.core.errors import UsageError
+    from escmatrix.core.routing import IssueFacts
+
+    levels: dict[str, str] = {}
+    for item in impact:
+        dim, sep, level = item.partition("=")
+        if not sep or not dim.strip() or not level.strip():
+            raise UsageError(
+                f"--impact {item!r} is not DIMENSION=LEVEL", hint="e.g. --impact customers=high"
+            )
+        levels[dim.strip()] = level.strip()
+    return IssueFacts(category, severity, levels, customer, partner, tuple(tags))
+
+
+CategoryOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--category",
+        "-c",
+        help="Issue category id.",
+        autocompletion=complete.categories,
+        show_default=False,
+    ),
+]
+SeverityOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--severity",
+        "-s",
+        help="Severity id (or give --impact).",
+        autocompletion=complete.severities,
+        show_default=False,
+    ),
+]
+ImpactOpt = Annotated[
+    list[str],
+    typer.Option(
+        "--impact",
+        "-i",
+        help="DIMENSION=LEVEL, repeatable; scored into a severity by the matrix.",
+        show_default=False,
+    ),
+]
+CustomerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--customer", help="Customer id.", autocompletion=complete.customers, show_default=False
+    ),
+]
+PartnerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--partner", help="Partner id.", autocompletion=complete.partners, show_default=False
+    ),
+]
+TagOpt = Annotated[list[str], typer.Option("--tag", help="Tag, repeatable.", show_default=False)]
+
+
+def open_(
+    ctx: typer.Context,
+    title: Annotated[
+        str | None,
+        typer.Option("--title", "-t", help="One line: what is wrong.", show_default=False),
+    ] = None,
+    category: CategoryOpt = None,
+    severity: SeverityOpt = None,
+    impact: ImpactOpt = [],  # noqa: B006 - Typer reads the default
+    description: Annotated[str, typer.Option("--description", "-d", help="More detail.")] = "",
+    customer: CustomerOpt = None,
+    partner: PartnerOpt = None,
+    tag: TagOpt = [],  # noqa: B006
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Open an issue: route it, record it, commit it, and say who owns it by when.
+
+    In a terminal, missing title, category and severity are asked for; never when piped.
+    """
+    from escmatrix.cli import output, present, render
+    from escmatrix.core.errors import UsageError
+
+    ws = workspace(ctx)
+    if title is None or category is None or (severity is None and not impact):
+        if not sys.stdin.isatty():
+            missing = [n for n, v in (("--title", title), ("--category", category)) if v is None]
+            if severity is None and not impact:
+                missing.append("--severity or --impact")
+            raise UsageError(f"missing {', '.join(missing)}", hint="see `escmatrix open --help`")
+        title, category, severity = _ask(ws, title, category, severity, bool(impact))
+    done, decision = ws.open_issue(
+        _facts(category, severity, impact, customer, partner, tag), title, description
+    )
+    if fmt is Format.json:
+        data = present.issue_data(done.state, ws.matrix, ws.clock.now(), timeline=False)
+        data |= {"commit": done.commit, "route": present.decision_data(decision)}
+        data["notifications"] = notify(ws, done)
+        output.write_json(data)
+        return
+    console = output.stdout()
+    console.print(output.safe(f"opened {done.state.id}: {done.state.title}", "bold"))
+    console.print(render.decision(decision, ws.matrix, timezone(ctx), title="Routed"))
+    console.print(output.safe(f"commit {done.commit[:10]}", "dim"))
+    from escmatrix.cli.commands.playbooks import print_first_steps
+
+    print_first_steps(ws, done.state, timezone(ctx))
+    print_notes(notify(ws, done))
+
+
+def _ask(
+    ws: Workspace, title: str | None, category: str | None, severity: str | None, has_impact: bool
+) -> tuple[str, str, str | None]:
+    from rich.prompt import Prompt
+
+    from escmatrix.cli.output import stdout
+
+    console = stdout()
+    matrix = ws.matrix
+    while not title or not title.strip():
+        title = Prompt.ask("Title", console=console)
+    if category is None:
+        for c in matrix.categories.values():
+            console.print(f"  {c.id:<24} {c.name}", markup=False)
+        category = Prompt.ask(
+            "Category", choices=list(matrix.categories), console=console, show_choices=False
+        )
+    if severity is None and not has_impact:
+        for s in matrix.severities.values():
+            console.print(f"  {s.id:<8} {s.name}", markup=False)
+        severity = Prompt.ask(
+            "Severity", choices=list(matrix.severities), console=console, show_choices=False
+        )
+    return title, category, severity
+
+
+def route_(
+    ctx: typer.Context,
+    issue: Annotated[
+        str | None,
+        typer.Argument(
+            help="Re-route this open issue under the current "
+            "matrix (records it). Without it: a preview.",
+            autocompletion=complete.open_issues,
+            show_default=False,
+        ),
+    ] = None,
+    category: CategoryOpt = None,
+    severity: SeverityOpt = None,
+    impact: ImpactOpt = [],  # noqa: B006
+    customer: CustomerOpt = None,
+    partner: PartnerOpt = None,
+    tag: TagOpt = [],  # noqa: B006
+    at: Annotated[
+        str | None,
+        typer.Option(
+            "--at",
+            help="Preview as if the issue arrived at this time (ISO 8601), e.g. Saturday 03:00.",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Preview who would get an issue and by when, with the rule that matched and why. Writes nothing.
+
+    With an ISSUE, re-route that open issue under the current matrix and record it.
+    """
+    from escmatrix.app.clock import Clock, parse_instant
+    from escmatrix.cli import output, present, render
+    from escmatrix.core.errors import UsageError
+
+    ws = workspace(ctx, leave_no_trace=issue is None)  # a preview writes nothing, cache included
+    if issue is not None:
+        done, decision = ws.reroute(issue)
+        if fmt is Format.table:
+            output.stdout().print(
+                render.decision(decision, ws.matrix, timezone(ctx), title="Re-routed")
+            )
+        finish(ctx, ws, done, fmt, "re-routed")
+        return
+    if category is None:
+        raise UsageError("a preview needs --category", hint="and --severity or --impact")
+    if at is not None:
+        ws.clock = Clock(parse_instant(at, what="--at"))
+    decision = ws.preview(_facts(category, severity, impact, customer, partner, tag))
+    if fmt is Format.json:
+        output.write_json(present.decision_data(decision))
+    else:
+        output.stdout().print(render.decision(decision, ws.matrix, timezone(ctx), title="Preview"))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("open")(open_)
+    app.command("route")(route_)

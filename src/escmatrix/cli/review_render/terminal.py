@@ -1,0 +1,224 @@
+"""The report and the dashboard as Rich renderables for the terminal."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from escmatrix.core.metrics.current_status import AGE_BUCKETS
+from escmatrix.core.metrics.report import Report
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+from escmatrix.cli.review_render.values import (
+    attain,
+    day,
+    dur,
+    num,
+    stamp,
+    trend_change,
+    trend_value,
+)
+
+
+def _bar(value: float, most: float, width: int = 24) -> str:
+    if most <= 0 or value <= 0:
+        return ""
+    return "█" * max(1, round(width * value / most))
+
+
+def rich_report(report: Report) -> RenderableType:
+    """`report --format table`: headline, trends, groups, slowest paths, waits, suggestions."""
+    from rich import box
+    from rich.console import Group
+    from rich.table import Table
+
+    from escmatrix.cli.output import safe
+
+    h = report.headline
+    title = safe(
+        f"Report {report.window.label}: {h.issues} issues opened, {h.open} open at "
+        f"{stamp(report.evaluated_at)}",
+        "bold",
+    )
+    trends = Table(title="Headline (vs previous window)", box=box.SIMPLE, title_justify="left")
+    for column in ("metric", "this window", "previous", "change"):
+        trends.add_column(column, justify="left" if column == "metric" else "right")
+    for t in report.trends:
+        style = "green" if t.better else "red" if t.better is False else ""
+        trends.add_row(
+            t.metric,
+            trend_value(t, "current"),
+            trend_value(t, "previous"),
+            safe(trend_change(t), style),
+        )
+    groups = Table(title="By category, severity and team", box=box.SIMPLE, title_justify="left")
+    groups.add_column("group", no_wrap=True)
+    for column in (
+        "issues",
+        "open",
+        "aid p50 / p90",
+        "resolved p50 / p90",
+        "1st resp. met",
+        "CSAT",
+    ):
+        groups.add_column(column, justify="right", no_wrap=True)
+    for g in report.groups:
+        if g.dimension not in ("category", "severity", "team"):
+            continue
+        s = g.summary
+        groups.add_row(
+            safe(f"{g.dimension}: {g.key}"),
+            str(s.issues),
+            str(s.open),
+            f"{dur(s.time_to_aid.median)} / {dur(s.time_to_aid.p90)}",
+            f"{dur(s.time_to_resolution.median)} / {dur(s.time_to_resolution.p90)}",
+            attain(s, "first response"),
+            num(s.customer_satisfaction.mean),
+        )
+    parts: list[RenderableType] = [title, trends, groups, _paths_table(report), _waits(report)]
+    if report.suggestions:
+        suggest = Table(title="Suggested matrix changes", box=box.SIMPLE, title_justify="left")
+        suggest.add_column("file")
+        suggest.add_column("change")
+        suggest.add_column("evidence", style="dim")
+        for s2 in report.suggestions:
+            suggest.add_row(safe(s2.file), safe(s2.change), safe(s2.evidence))
+        parts.append(suggest)
+    return Group(*parts)
+
+
+def _paths_table(report: Report) -> RenderableType:
+    from rich import box
+    from rich.table import Table
+
+    from escmatrix.cli.output import safe
+
+    table = Table(title="Slowest escalation paths", box=box.SIMPLE, title_justify="left")
+    for column in ("path", "issues", "median", "p90", "", "breached"):
+        table.add_column(column, justify="left" if column in ("path", "") else "right")
+    rows = report.slowest_paths[:8]
+    most = max((p.time_to_resolution.median or 0 for p in rows), default=0)
+    for p in rows:
+        table.add_row(
+            safe(p.path),
+            str(p.issues),
+            dur(p.time_to_resolution.median),
+            dur(p.time_to_resolution.p90),
+            safe(_bar(p.time_to_resolution.median or 0, most), "magenta"),
+            str(p.breached_issues),
+        )
+    return table
+
+
+def _waits(report: Report) -> RenderableType:
+    from rich import box
+    from rich.table import Table
+
+    from escmatrix.cli.output import safe
+
+    table = Table(title="Where issues wait", box=box.SIMPLE, title_justify="left")
+    for column in ("where", "who / what", "issues", "total", "median"):
+        table.add_column(column, justify="left" if column in ("where", "who / what") else "right")
+    for w in report.bottlenecks:
+        table.add_row(w.kind, safe(w.name), str(w.issues), dur(w.total), dur(w.median))
+    return table
+
+
+def rich_dashboard(report: Report) -> RenderableType:
+    """`escmatrix dashboard`: the HTML dashboard's picture in panels."""
+    from rich import box
+    from rich.columns import Columns
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.table import Table
+
+    from escmatrix.cli.output import safe
+
+    current = report.current
+    labels = [label for label, _ in AGE_BUCKETS]
+    tiers = Table(box=box.SIMPLE, pad_edge=False)
+    tiers.add_column("tier")
+    for label in labels:
+        tiers.add_column(label, justify="right")
+    tiers.add_column("total", justify="right")
+    tiers.add_column("")
+    most = max((row.total for row in current.by_tier_age), default=0)
+    for row in current.by_tier_age:
+        tiers.add_row(
+            safe(row.tier),
+            *(str(row.buckets[label]) for label in labels),
+            str(row.total),
+            safe(_bar(row.total, most, 16), "cyan"),
+        )
+    risk = Table(box=box.SIMPLE, pad_edge=False)
+    for column in ("issue", "title", "owner", "clock", "due"):
+        risk.add_column(column)
+    for c in [*current.breached, *current.at_risk][:12]:
+        style = "bold red" if c.state == "breached" else "yellow"
+        risk.add_row(
+            safe(c.issue[:7]),
+            safe(c.title[:40]),
+            safe(c.owner),
+            safe(f"{c.clock}: {c.state}", style),
+            safe(stamp(c.due)),
+        )
+    handoffs = Table(box=box.SIMPLE, pad_edge=False)
+    for column in ("when", "issue", "from → to"):
+        handoffs.add_column(column)
+    for ho in current.recent_handoffs[:8]:
+        handoffs.add_row(
+            safe(stamp(ho.at)), safe(ho.issue[:7]), safe(f"{ho.previous} → {ho.owner}")
+        )
+    over = Table(box=box.SIMPLE, pad_edge=False)
+    for column in ("from", "opened", "aid median", "aid p90", "resolution median", ""):
+        over.add_column(column, justify="left" if column in ("from", "") else "right")
+    slowest = max((p.time_to_resolution.median or 0 for p in report.series), default=0)
+    for p in report.series[-13:]:
+        over.add_row(
+            day(p.start),
+            str(p.opened),
+            dur(p.time_to_aid.median),
+            dur(p.time_to_aid.p90),
+            dur(p.time_to_resolution.median),
+            safe(_bar(p.time_to_resolution.median or 0, slowest, 16), "magenta"),
+        )
+    csat = Table(box=box.SIMPLE, pad_edge=False)
+    csat.add_column("score")
+    csat.add_column("customers", justify="right")
+    csat.add_column("")
+    csat.add_column("partners", justify="right")
+    cust = report.headline.customer_satisfaction
+    part = report.headline.partner_satisfaction
+    top = max([*cust.distribution.values(), *part.distribution.values(), 0])
+    for k in ("5", "4", "3", "2", "1"):
+        csat.add_row(
+            k,
+            str(cust.distribution[k]),
+            safe(_bar(cust.distribution[k], top, 12), "green"),
+            str(part.distribution[k]),
+        )
+    head = safe(
+        f"{current.active} open now ({current.paused} paused, {current.flagged} flagged) · "
+        f"{len(current.at_risk)} clocks at risk · {len(current.breached)} breached · "
+        f"window {report.window.label} · at {stamp(current.at)}",
+        "bold",
+    )
+    return Group(
+        head,
+        Columns(
+            [
+                Panel(tiers, title="Open by tier and age"),
+                Panel(risk, title="At risk and breached"),
+            ]
+        ),
+        Columns(
+            [
+                Panel(over, title="Time to aid / resolution by opening period"),
+                Panel(
+                    csat,
+                    title=f"CSAT (customers mean {num(cust.mean)}, partners {num(part.mean)})",
+                ),
+            ]
+        ),
+        Columns([Panel(handoffs, title="Recent handoffs"), Panel(_paths_table(report))]),
+    )
