@@ -82,7 +82,7 @@ def test_forged_actor_is_flagged(history: tuple[Repo, str]) -> None:
         encoding="utf-8",
     )
     repo.git("add", "--", str(forged.relative_to(repo.path)))
-    repo.git("commit", "-qm", "comment as kim")
+    repo.git("commit", "-qm", "comment as kim", "--date=2026-03-02T09:30:00Z")
     code, findings = _audit(repo)
     assert code == 1
     assert "actor-mismatch" in _rules(findings)
@@ -105,7 +105,7 @@ def test_override_by_someone_governance_does_not_allow(history: tuple[Repo, str]
     path = repo.path / "issues" / issue / "000010-zzzzzz-overridden.yaml"
     path.write_text(text, encoding="utf-8")
     repo.git("add", "--", str(path.relative_to(repo.path)))
-    repo.git("commit", "-qm", "override by hand")
+    repo.git("commit", "-qm", "override by hand", "--date=2026-03-02T10:00:00Z")
     code, findings = _audit(repo)
     assert code == 1
     assert _rules(findings) == {"override-not-allowed"}
@@ -122,14 +122,18 @@ def test_backdated_matrix_reference_is_flagged(history: tuple[Repo, str]) -> Non
     foreign = repo.head()
     repo.git("checkout", "-q", "main")
     comment = _event(repo, issue, "acknowledged").read_text(encoding="utf-8")
-    lines = [ln for ln in comment.splitlines() if not ln.startswith(("matrix:", "note:", "event:"))]
+    lines = [
+        ln
+        for ln in comment.splitlines()
+        if not ln.startswith(("matrix:", "matrix_tree:", "note:", "event:"))
+    ]
     path = repo.path / "issues" / issue / "000011-yyyyyy-commented.yaml"
     path.write_text(
         "event: commented\n" + "\n".join(lines) + f"\nmatrix: {foreign}\ntext: decided elsewhere\n",
         encoding="utf-8",
     )
     repo.git("add", "--", str(path.relative_to(repo.path)))
-    repo.git("commit", "-qm", "comment with a foreign matrix")
+    repo.git("commit", "-qm", "comment with a foreign matrix", "--date=2026-03-02T09:30:00Z")
     code, findings = _audit(repo)
     assert code == 1
     assert _rules(findings) == {"matrix-commit-not-ancestor"}
@@ -149,6 +153,7 @@ def test_unsigned_commit_fails_require_signed(history: tuple[Repo, str], tmp_pat
     )
     code, findings = _audit(repo, "--require-signed")
     assert code == 1 and _rules(findings) == {"unsigned-commit"}  # nothing was signed before
+    _give_key(repo, "alex", (tmp_path / "signing-key.pub").read_text(encoding="utf-8"))
     base = repo.head()
     for key_name, value in (
         ("gpg.format", "ssh"),
@@ -167,6 +172,19 @@ def test_unsigned_commit_fails_require_signed(history: tuple[Repo, str], tmp_pat
     assert code == 1
     assert _rules(findings) == {"unsigned-commit"}
     assert len(findings) == 1
+
+
+def _give_key(repo: Repo, person: str, key: str) -> None:
+    """Put `key` under the person's signing_keys in people.yaml, committed."""
+    import yaml
+
+    path = repo.path / "matrix" / "people.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for entry in data["people"]:
+        if entry["id"] == person:
+            entry.setdefault("signing_keys", []).append(key.strip())
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    repo.git("commit", "-qam", f"{person}'s signing key")
 
 
 def test_audit_github_format_annotates(history: tuple[Repo, str]) -> None:

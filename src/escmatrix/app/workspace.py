@@ -100,7 +100,7 @@ class Workspace:
     def _context(self, actor: str) -> responder.Context:
         from escmatrix.core import responder
 
-        return responder.Context(self.matrix, actor, self.clock.now(), self.git.matrix_commit())
+        return responder.Context(self.matrix, actor, self.clock.now(), self.git.matrix_ref())
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -224,14 +224,16 @@ class Workspace:
         pending = self.git.uncommitted(present)
         if not pending:
             return [f"{entry.action} {entry.issue}: had already been committed"]
-        for path in pending:
-            self.store.read_event(self.store.event_file(path))  # refuse to commit a broken file
+        # Refuse to commit a broken file; date the commit when the events happened, as the
+        # interrupted command would have (audit holds an event's time to its commit's).
+        events = [self.store.read_event(self.store.event_file(path)) for path in pending]
         commit = self.git.commit_files(
             pending,
             entry.subject,
             "Recovered by escmatrix doctor after the command was interrupted.",
             {TRAILER_ISSUE: entry.issue, TRAILER_ACTION: entry.action, TRAILER_ACTOR: entry.actor},
             Identity(entry.name, entry.email),
+            max(e.at for e in events),
         )
         return [
             f"{entry.action} {entry.issue}: committed {len(pending)} orphaned event file(s) as "
@@ -259,6 +261,7 @@ class Workspace:
         """Plan clock-driven escalations and alerts at the clock's time; with `apply`, record them
         (one commit per issue, re-planned under the lock so parallel sweeps never double up)."""
         from escmatrix.core.escalation import AUTOMATION, plan_issue, plan_sweep
+        from escmatrix.core.events import MatrixRef
         from escmatrix.core.issue import fold
 
         now = self.clock.now()
@@ -266,7 +269,7 @@ class Workspace:
             self.matrix,
             self.issues(lambda row: row.is_active),
             now,
-            self.git.matrix_commit() if apply else "",
+            self.git.matrix_ref() if apply else MatrixRef(),
         )
         if not apply:
             return plans, []
@@ -279,7 +282,7 @@ class Workspace:
 
             def decide(issue_id: str = issue_id) -> list[EventBase]:
                 state = fold(issue_id, self.store.events(issue_id))
-                return plan_issue(self.matrix, state, now, self.git.matrix_commit()).events
+                return plan_issue(self.matrix, state, now, self.git.matrix_ref()).events
 
             subject = f"sweep {issue_id}: " + "; ".join(plan.lines)
             done = self._record(
@@ -299,6 +302,8 @@ class Workspace:
         subject: Callable[[], str],
     ) -> Recorded | None:
         """Decide under the lock, append the events and commit them once; None if nothing to record."""
+        from escmatrix.core.audit_rules import refuse_before_opening
+
         with exclusive(self.lock_path):
             journal = Journal(self.git.git_dir)
             if journal.pending():
@@ -310,6 +315,9 @@ class Workspace:
             new_events = decide()
             if not new_events:
                 return None
+            if not any(getattr(e, "event", "") == "opened" for e in new_events):
+                opened = self.store.load(issue_id).opened_at
+                refuse_before_opening([e.at for e in new_events], opened)
             paths = self.store.next_paths(issue_id, new_events)
             message = subject()
             entry = journal.begin(

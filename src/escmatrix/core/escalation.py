@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from escmatrix.core import events as ev
-from escmatrix.core.events import Stamp
+from escmatrix.core.events import MatrixRef, Stamp, stamp
 from escmatrix.core.issue import IssueState
 from escmatrix.core.matrix import Matrix, Tier
 from escmatrix.core.sla import Clock, clocks, tier_response
@@ -124,13 +124,13 @@ class IssuePlan:
         return not self.events
 
 
-def plan_issue(matrix: Matrix, issue: IssueState, now: datetime, matrix_commit: str) -> IssuePlan:
+def plan_issue(matrix: Matrix, issue: IssueState, now: datetime, ref: MatrixRef) -> IssuePlan:
     plan = IssuePlan(issue)
     if not issue.is_active or issue.status == "paused":
         return plan
     items = clocks(matrix, issue, now)
     by_name = {c.name: c for c in items}
-    stamp: Stamp = {"at": now, "actor": AUTOMATION, "matrix": matrix_commit}
+    stamped: Stamp = stamp(now, AUTOMATION, ref)
     reason = _trigger(matrix, issue, now, by_name)
     if reason is not None:
         index = matrix.tier_index(issue.tier)
@@ -141,7 +141,7 @@ def plan_issue(matrix: Matrix, issue: IssueState, now: datetime, matrix_commit: 
             full = reason + "".join(f"; {note}" for note in choice.skipped)
             plan.events.append(
                 ev.Escalated(
-                    **stamp,
+                    **stamped,
                     tier=choice.tier.id,
                     previous=issue.tier,
                     engaged=choice.engaged,
@@ -153,7 +153,7 @@ def plan_issue(matrix: Matrix, issue: IssueState, now: datetime, matrix_commit: 
                 f"escalate {issue.tier} → {choice.tier.id} ({choice.engaged}): {full}"
             )
     for kind, clock in _alerts(issue, items):
-        plan.events.append(ev.Alerted(**stamp, alert=kind, clock=clock.name, due=clock.due))
+        plan.events.append(ev.Alerted(**stamped, alert=kind, clock=clock.name, due=clock.due))
         verb = {"breached": "breached", "at-risk": "at risk", "update-due": "update due"}[kind]
         plan.lines.append(
             f"{verb}: {clock.name} due {clock.due:%Y-%m-%d %H:%M} UTC "
@@ -163,11 +163,11 @@ def plan_issue(matrix: Matrix, issue: IssueState, now: datetime, matrix_commit: 
 
 
 def plan_sweep(
-    matrix: Matrix, issues: list[IssueState], now: datetime, matrix_commit: str
+    matrix: Matrix, issues: list[IssueState], now: datetime, ref: MatrixRef
 ) -> list[IssuePlan]:
     """Plans for every active issue that needs something, most severe first."""
     order = {sev: i for i, sev in enumerate(matrix.severities)}
-    plans = [plan_issue(matrix, s, now, matrix_commit) for s in issues]
+    plans = [plan_issue(matrix, s, now, ref) for s in issues]
     chosen = [p for p in plans if p.events or p.lines]
     return sorted(
         chosen, key=lambda p: (order.get(p.issue.severity, 99), p.issue.opened_at, p.issue.id)

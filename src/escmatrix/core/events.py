@@ -3,19 +3,32 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Annotated, Literal, TypedDict, get_args
+from typing import Annotated, Literal, NamedTuple, TypedDict, get_args
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
 
 from escmatrix.core.types import Id, Text
 
 
+class MatrixRef(NamedTuple):
+    """The matrix a decision is made under: by content (the tree id of matrix/, which a rebase or a
+    cherry-pick keeps) and, as a hint, the last commit that changed it."""
+
+    commit: str = ""
+    tree: str = ""
+
+
 class Stamp(TypedDict):
-    """Who, when and under which matrix commit: the fields every event starts with."""
+    """Who, when and under which matrix: the fields every event starts with."""
 
     at: datetime
     actor: str
     matrix: str
+    matrix_tree: str
+
+
+def stamp(at: datetime, actor: str, ref: MatrixRef) -> Stamp:
+    return {"at": at, "actor": actor, "matrix": ref.commit, "matrix_tree": ref.tree}
 
 
 class EventBase(BaseModel):
@@ -24,7 +37,12 @@ class EventBase(BaseModel):
     at: AwareDatetime
     actor: Id
     matrix: Text = Field(
-        default="", description="the commit of the matrix the event was decided under"
+        default="", description="the commit of the matrix the event was decided under (a hint)"
+    )
+    matrix_tree: Text = Field(
+        default="",
+        description="the tree id of matrix/ the event was decided under: what audit checks, kept "
+        "by rebase and cherry-pick",
     )
 
 

@@ -11,7 +11,7 @@ from datetime import datetime
 from escmatrix.core import events as ev
 from escmatrix.core.errors import NotFound, Refused, UsageError
 from escmatrix.core.escalation import next_available_tier
-from escmatrix.core.events import Stamp
+from escmatrix.core.events import MatrixRef, Stamp, stamp
 from escmatrix.core.issue import ACTIVE, IssueState
 from escmatrix.core.matrix import Matrix
 from escmatrix.core.routing import RouteDecision
@@ -20,11 +20,11 @@ from escmatrix.core.routing import RouteDecision
 class Context:
     """Who acts, when, and under which matrix commit."""
 
-    def __init__(self, matrix: Matrix, actor: str, at: datetime, matrix_commit: str) -> None:
-        self.matrix, self.actor, self.at, self.matrix_commit = matrix, actor, at, matrix_commit
+    def __init__(self, matrix: Matrix, actor: str, at: datetime, ref: MatrixRef) -> None:
+        self.matrix, self.actor, self.at, self.ref = matrix, actor, at, ref
 
     def stamp(self) -> Stamp:
-        return {"at": self.at, "actor": self.actor, "matrix": self.matrix_commit}
+        return stamp(self.at, self.actor, self.ref)
 
 
 def _require(state: IssueState, allowed: set[str] | frozenset[str], action: str) -> None:

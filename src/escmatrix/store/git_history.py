@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from escmatrix.core.errors import GitFailure
+from escmatrix.core.events import MatrixRef
 from escmatrix.store.git_runner import GitError, GitRunner, sentence
 
 # The trailers escmatrix writes in its commit messages; `GitHistory.log` reads two back.
@@ -32,16 +33,18 @@ class GitHistory(GitRunner):
     """Reading the history of the repository."""
 
     def matrix_commit(self) -> str:
-        """The last commit that changed matrix/ (what decisions are made under), cached by tree id.
+        """The last commit that changed matrix/ (a hint; `matrix_ref` names the matrix by content)."""
+        return self.matrix_ref().commit
 
-        Unlike HEAD, this survives a rebase of the event commits made on top of it.
-        """
+    def matrix_ref(self) -> MatrixRef:
+        """The matrix decisions are made under: the tree id of HEAD's matrix/ (kept by rebase and
+        cherry-pick) and the last commit that changed it, cached by tree id."""
         import json
 
         rel = self.rel(self.root / "matrix")
         found = self._read(f"HEAD:{rel}")
         if found is None or found[1] != "tree":
-            return ""
+            return MatrixRef()
         tree_id = found[0]
         cache = self.git_dir / "escmatrix" / "matrix-commit.json"
         try:
@@ -49,16 +52,19 @@ class GitHistory(GitRunner):
         except (OSError, ValueError):
             known = {}
         if isinstance(known, dict) and isinstance(known.get(tree_id), str):
-            return str(known[tree_id])
+            return MatrixRef(str(known[tree_id]), tree_id)
         try:
             commit = self._run(["rev-list", "-1", "HEAD", "--", rel]).decode().strip()
         except GitError:
-            return ""
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({tree_id: commit}), encoding="utf-8")
-        os.replace(tmp, cache)
-        return commit
+            return MatrixRef("", tree_id)
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps({tree_id: commit}), encoding="utf-8")
+            os.replace(tmp, cache)
+        except OSError:
+            pass  # a read-only checkout: the answer stands, only the shortcut is lost
+        return MatrixRef(commit, tree_id)
 
     def log(self, path: str) -> list[LogEntry]:
         """History of one path with one `git log` call, oldest first."""

@@ -107,6 +107,28 @@ def _incoming(repo: GitRepo, old: str | None, new: str | None, root_rel: str) ->
     return found
 
 
+def _refuse_rewritten(repo: GitRepo, tracking: str, seen: str | None, now: str | None) -> None:
+    """Stop when the remote's branch no longer contains what this clone last saw there (and what
+    it pushed): pushed history was rewritten, and rebasing onto it would carry that on."""
+    import git
+
+    if seen is None or now is None or seen == now:
+        return
+    try:
+        repo.git.merge_base("--is-ancestor", seen, now)
+    except git.GitCommandError as exc:
+        if exc.status != 1:
+            return  # git could not tell (an object missing); the rebase will say what is wrong
+        raise Refused(
+            f"sync stopped: {tracking} no longer contains commit {seen[:10]}, which this clone saw "
+            "there before: pushed history was rewritten (an amend, rebase or filter-branch, then a "
+            "force-push). Nothing was changed here.",
+            hint=f"see what changed with `escmatrix audit --against {tracking}` and "
+            f"`git range-diff {seen[:10]}...{tracking}`; restore the branch on the server, or "
+            "agree on the new history before syncing",
+        ) from None
+
+
 def sync(repo: GitRepo, remote: str | None, attempts: int = 5) -> SyncResult:
     """Fetch, rebase and push, retrying on a non-fast-forward up to `attempts` times."""
     import git
@@ -124,6 +146,7 @@ def sync(repo: GitRepo, remote: str | None, attempts: int = 5) -> SyncResult:
         except git.GitCommandError as exc:
             raise GitFailure(f"git fetch {name} failed: {_words(exc)}") from None
         upstream = fetched = _rev(repo, f"refs/remotes/{tracking}")
+        _refuse_rewritten(repo, tracking, before_upstream if attempt == 1 else None, upstream)
         if upstream is not None:
             try:
                 repo.git.rebase("-q", "--autostash", upstream)

@@ -129,6 +129,23 @@ def audit(
             help="Every commit touching issues/ or matrix/ must carry a good signature.",
         ),
     ] = False,
+    against: Annotated[
+        str | None,
+        typer.Option(
+            "--against",
+            help="A remote-tracking branch (e.g. origin/main): report pushed history that was "
+            "rewritten since this clone saw it (from the branch's reflog).",
+            show_default=False,
+        ),
+    ] = None,
+    allowed_signers: Annotated[
+        bool,
+        typer.Option(
+            "--allowed-signers",
+            help="Print git's allowedSigners file for the people's and automation's SSH keys in "
+            "matrix/ (for gpg.ssh.allowedSignersFile), and check nothing.",
+        ),
+    ] = False,
     fmt: Annotated[
         AuditFormat | None,
         typer.Option(
@@ -139,9 +156,10 @@ def audit(
         ),
     ] = None,
 ) -> None:
-    """Verify the audit trail: events only ever added, actors matching commit authors, overrides by
-    allowed people, matrix references that are real ancestors, signatures, reviewed matrix changes.
-    Exit 1 on any finding."""
+    """Verify the audit trail: events only ever added (merges included), actors matching commit
+    authors (and with --require-signed, their own signing keys), overrides and matrix changes as the
+    governance before them allowed, matrix references that are in the history, times that fit their
+    commits. Exit 1 on any finding; a shallow clone is refused (exit 1)."""
     import os
     import sys
 
@@ -152,7 +170,12 @@ def audit(
     chosen = fmt or (
         AuditFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else AuditFormat.text
     )
-    report = run_audit(ws.git, since, require_signed)
+    if allowed_signers:
+        from escmatrix.store.audit import allowed_signers_text
+
+        sys.stdout.write(allowed_signers_text(ws.git))
+        return
+    report = run_audit(ws.git, since, require_signed, against)
     if chosen is AuditFormat.json:
         output.write_json(
             {

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from pydantic import Field
 
 from escmatrix.core.matrix.base import Model
+from escmatrix.core.matrix.people import SigningKey
 from escmatrix.core.types import Duration, Id, Text
 
 
@@ -35,6 +36,12 @@ class ReviewPolicy(Model):
 class Automation(Model):
     name: Text = "escmatrix automation"
     email: Text = Field(pattern=r"^[^@\s]+@[^@\s]+$")
+    signing_keys: list[SigningKey] = Field(
+        default=[],
+        description="the keys automation (the sweep, CI) signs commits with: an SSH public key as in ~/.ssh/id_*.pub "
+        "('ssh-ed25519 AAAA… comment') or a GPG key fingerprint (40 hex digits); "
+        "`audit --require-signed` ties each commit's signer to the event's actor by these",
+    )
 
 
 class GovernanceFile(Model):

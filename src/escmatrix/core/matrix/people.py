@@ -8,9 +8,11 @@ teams they belong to."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 from pydantic import Field
 
+from escmatrix.core.audit_rules import KEY_PATTERN
 from escmatrix.core.matrix.base import Model
 from escmatrix.core.types import Id, Text, Timezone
 
@@ -24,6 +26,10 @@ class Absence(Model):
 
 
 WORKING_HOURS_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$"
+
+
+# An SSH public key line or a GPG fingerprint (see core/audit_rules.py).
+SigningKey = Annotated[Text, Field(pattern=KEY_PATTERN)]
 
 
 class Person(Model):
@@ -41,6 +47,13 @@ class Person(Model):
         json_schema_extra={"pattern": WORKING_HOURS_PATTERN},
         description="local working hours such as '09:00-17:00' (overnight: '22:00-06:00'); "
         "unset means 09:00-17:00; used to find gaps in a 24x7 tier's coverage",
+    )
+
+    signing_keys: list[SigningKey] = Field(
+        default=[],
+        description="the keys this person signs commits with: an SSH public key as in ~/.ssh/id_*.pub "
+        "('ssh-ed25519 AAAA… comment') or a GPG key fingerprint (40 hex digits); "
+        "`audit --require-signed` ties each commit's signer to the event's actor by these",
     )
 
     def is_away(self, when: datetime) -> bool:
