@@ -39,5 +39,13 @@ def summary_lines(reports: Iterable[Any]) -> list[str]:
             elif key == CASE:
                 cases[value[0]][value[1]] = value[2]
     for name, seen in cases.items():
+        tampered = {k: v for k, v in seen.items() if k.startswith("tamper:")}
+        twins = {k: v for k, v in seen.items() if k.startswith("twin:")}
+        if tampered or twins:  # a tamper corpus: each case caught, each honest twin passed
+            lines[name] = (
+                f"{name}: {len(tampered)} tamper cases, {sum(tampered.values())} caught, "
+                f"{sum(twins.values())} clean twins passed"
+            )
+            continue
         lines[name] = f"{name}: {len(seen)} cases tried, {sum(seen.values())} refused cleanly"
     return [lines[name] for name in sorted(lines)]
