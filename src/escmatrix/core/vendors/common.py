@@ -153,7 +153,9 @@ def _holders(account: Account, policy: Policy, members: list[str]) -> dict[str, 
         person = users[0] if users else _first_of(account, level) if level else None
         where = f"escalation policy '{policy.name}' level {number + 1}"
         if level is None:
-            account.note(where, "(no such level)", f"team {holder}: {previous}, as the level before")
+            account.note(
+                where, "(no such level)", f"team {holder}: {previous}, as the level before"
+            )
         elif not users:
             kind = level.targets[0][0] if level.targets else "nobody"
             account.note(where, f"target of type {kind}", f"team {holder}: {person or previous}")

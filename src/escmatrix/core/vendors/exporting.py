@@ -48,7 +48,10 @@ class Export:
         )
 
     def _route(self, rule: dict[str, Any]) -> dict[str, Any] | None:
-        if rule.get("pool") or rule.get("owner", "primary") in ("primary", *self.email):
+        teams = {t["id"] for t in self.teams}
+        if not rule.get("schedule") and (
+            rule.get("pool") or rule.get("owner", "primary") not in teams
+        ):
             if rule["id"] != "catch-all" or rule.get("when"):
                 self._note(f"routing rule '{rule['id']}'", "owner or pool", "not exported")
             return None
