@@ -124,9 +124,19 @@ def ladder(account: Account) -> list[dict[str, Any]]:
                     f"the ladder is shared: tier '{TIERS[number][0]}' keeps "
                     f"{levels[number].delay_minutes}m from policy '{chosen.name}'",
                 )
-    return [
-        _tier(n, level.delay_minutes, last=n == len(levels) - 1) for n, level in enumerate(levels)
-    ]
+    tiers, previous = [], 0
+    for number, level in enumerate(levels):
+        minutes = level.delay_minutes
+        if minutes <= previous:  # each tier up gets more time (the ladder-not-increasing lint)
+            minutes = previous * 2
+            account.note(
+                f"escalation policy '{chosen.name}' level {number + 1}",
+                f"escalation delay {level.delay_minutes}m, not longer than the level below",
+                f"tier '{TIERS[number][0]}' gets {_minutes(minutes)}, twice the tier below",
+            )
+        tiers.append(_tier(number, minutes, last=number == len(levels) - 1))
+        previous = minutes
+    return tiers
 
 
 def _tier(number: int, delay: int, *, last: bool) -> dict[str, Any]:

@@ -33,14 +33,14 @@ PRIORITY = {"P1": "sev1", "P2": "sev2", "P3": "sev3"}
 
 def _kind(item: Fields) -> str:
     data = item.data
+    if "actionType" in data:
+        return "notification"
     if "rotations" in data or "enabled" in data:
         return "schedule"
     if "rules" in data:
         return "escalation"
     if "criteria" in data or "notify" in data:
         return "routing"
-    if "actionType" in data:
-        return "notification"
     if "username" in data:
         return "user"
     return "team"
