@@ -3,6 +3,7 @@ shaped so that importing it again gives the same matrix."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC
 from typing import Any
 
@@ -259,7 +260,7 @@ class Export:
             rules.append(
                 {
                     "id": rule["id"],
-                    "name": rule["id"],
+                    "name": _rule_name(rule),
                     "isDefault": False,
                     "order": order,
                     "criteria": {"type": "match-any-condition", "conditions": conditions},
@@ -353,3 +354,9 @@ class Export:
             "ownerTeam": {"id": team["id"], "name": team["name"]},
             "rotations": found,
         }
+
+
+def _rule_name(rule: dict[str, Any]) -> str:
+    """The Opsgenie rule name an import recorded in the description, else the rule's id."""
+    found = re.fullmatch(r"Opsgenie routing rule '(.+)'", str(rule.get("description", "")))
+    return found.group(1) if found else str(rule["id"])
