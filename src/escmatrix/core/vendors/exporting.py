@@ -44,8 +44,10 @@ class Export:
     def _schedule_team(self, schedule_id: str) -> str:
         schedule = next(s for s in self.schedules if s["id"] == schedule_id)
         first = schedule["layers"][0]["rotation"][0]
-        return next(
-            (t["id"] for t in self.teams if first in t.get("members", [])), self.teams[0]["id"]
+        return str(
+            next(
+                (t["id"] for t in self.teams if first in t.get("members", [])), self.teams[0]["id"]
+            )
         )
 
     def _route(self, rule: dict[str, Any]) -> dict[str, Any] | None:

@@ -111,8 +111,8 @@ def _teams(account: Account, items: list[Fields], users: dict[str, str]) -> dict
             person = next((users[k] for k in _user_key(user) if k in users), None)
             if person is not None:
                 people[person]["teams"].append(team)
-    for person in account.people:
-        person["teams"].sort()
+    for entry in account.people:
+        entry["teams"].sort()
     return ids
 
 

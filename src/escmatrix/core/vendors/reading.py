@@ -3,7 +3,7 @@ and the object, never a KeyError."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from escmatrix.core.errors import InvalidInput, Location, Problem
@@ -22,7 +22,7 @@ class Fields:
         self.file, self.where = file, where
 
     @staticmethod
-    def _fail(file: str, where: str, message: str, hint: str | None = None) -> None:
+    def _fail(file: str, where: str, message: str, hint: str | None = None) -> NoReturn:
         raise InvalidInput([Problem(f"{where}: {message}", Location(file), hint=hint)])
 
     def text(self, key: str, default: str | None = None) -> str:
@@ -49,7 +49,7 @@ class Fields:
         value = self.data.get(key)
         return None if value is None else Fields(value, self.file, f"{self.where} {key}")
 
-    def fail(self, message: str, hint: str | None = None) -> None:
+    def fail(self, message: str, hint: str | None = None) -> NoReturn:
         self._fail(self.file, self.where, message, hint)
 
 
