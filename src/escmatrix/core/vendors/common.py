@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from escmatrix.core.errors import Refused
+
 # the ladder's tiers, lowest first: an escalation policy's level N becomes tier N
 TIERS: list[tuple[str, str, str]] = [
     ("frontline", "Frontline responder", "owner"),
@@ -187,6 +189,11 @@ def _first_of(account: Account, level: Level | None) -> str | None:
 
 def assemble(account: Account) -> Imported:
     """The matrix files for an account: people, teams, schedules, ladder, categories, routing."""
+    if not account.people:
+        raise Refused(
+            "no users in the files given: a matrix needs its people",
+            hint="include the saved users response (PagerDuty GET /users, Opsgenie GET /v2/users)",
+        )
     team_people: dict[str, list[str]] = {team_id: [] for team_id, _ in account.teams}
     first_team = account.teams[0][0] if account.teams else "imported"
     if not account.teams:
