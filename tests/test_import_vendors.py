@@ -75,13 +75,7 @@ def test_imported_ladder_delays(imported: tuple[str, Path, Any]) -> None:
     """Tiers take the longest policy's delays: PagerDuty's per level, Opsgenie's as gaps."""
     vendor, root, _ = imported
     matrix = json.loads(ok(root, "matrix", "--format", "json").stdout)
-    tiers = (
-        [(t["id"], t["response_time"]) for t in matrix["ladder"]["tiers"]]
-        if "ladder" in matrix
-        else None
-    )
-    if tiers is None:
-        tiers = [(t["id"], t["response_time"]) for t in matrix["tiers"]]
+    tiers = [(t["id"], t["response_time"]) for t in matrix["tiers"]]
     expected = {
         # Platform Escalation: 15, 30, 60, 120 minutes per level
         "pagerduty": ["15m", "30m", "1h", "2h"],
