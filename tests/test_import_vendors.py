@@ -364,3 +364,18 @@ def test_shift_arithmetic_in_the_oracle_is_elapsed_time() -> None:
     users = {"A": "a", "B": "b"}
     assert pagerduty_on_call(schedule, users, start + timedelta(days=7, seconds=-1)) == "a"
     assert pagerduty_on_call(schedule, users, start + timedelta(days=7)) == "b"
+
+
+def test_users_alone_still_make_a_valid_matrix(tmp_path: Path, isolated_home: Path) -> None:
+    """Only a users file, one with an unknown timezone: a one-tier ladder, UTC, all noted."""
+    users = tmp_path / "users.json"
+    users.write_text(
+        '{"users": [{"id": "P1", "name": "Ana", "email": "ana@example.com", "time_zone": "Mars/Base"}]}'
+    )
+    root = tmp_path / "repo"
+    init_git(root, "alex")
+    done = ok(root, "import", "pagerduty", str(users), "--into", ".", "--format", "json")
+    fields = {n["field"] for n in json.loads(done.stdout)["not_mapped"]}
+    assert {"time_zone 'Mars/Base'", "no escalation policy", "(none)"} <= fields
+    ok(root, "validate", "--strict")
+    assert "timezone: UTC" in (root / "matrix" / "people.yaml").read_text()

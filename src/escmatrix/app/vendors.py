@@ -143,6 +143,13 @@ def _fit_starter(root: Path, found: Imported) -> None:
     for starter in ("product-defect.md", "service-downtime.md"):
         if starter not in wanted:
             (root / "playbooks" / starter).unlink(missing_ok=True)
+    tiers = [tier["id"] for tier in found.files["ladder"]["tiers"]]
+    if "team-lead" not in tiers:  # the starter's sev1 starts at the team lead
+        path = root / "matrix" / "severity.yaml"
+        text = path.read_text(encoding="utf-8").replace(
+            "start_tier: team-lead", f"start_tier: {tiers[-1]}"
+        )
+        write_atomic(path, text)
     teams = found.files["teams"]["teams"]
     path = root / "matrix" / "governance.yaml"
     text = path.read_text(encoding="utf-8").replace(
