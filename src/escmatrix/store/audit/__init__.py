@@ -70,6 +70,9 @@ def audit(
             if signers:
                 os.unlink(signers)
         ctx = Context(history, Graph(history), history.matrix_trees(), require_signed, finding)
+        ctx.blobs = history.read_many(
+            [blob for c in commits for status, _, blob in c.changes if status == "A"]
+        )
         merges = history.merges(since_sha)
         events = _walk(ctx, sorted_walk(commits, merges, ctx.graph))
         if against_ref is not None and against is not None:
@@ -192,10 +195,12 @@ def _signer_entries(history: History) -> list[tuple[str, list[str]]]:
     """(email, keys) of every person and the automation identity in HEAD's matrix."""
     cache: dict[str, Any] = {}
     entries: list[tuple[str, list[str]]] = []
-    people = read_model(history, cache, "HEAD", "people.yaml", PeopleFile)
+    people = read_model(history, cache, f"HEAD:{history.prefix}matrix", "people.yaml", PeopleFile)
     if isinstance(people, PeopleFile):
         entries += [(p.email, list(p.signing_keys)) for p in people.people]
-    governance = read_model(history, cache, "HEAD", "governance.yaml", GovernanceFile)
+    governance = read_model(
+        history, cache, f"HEAD:{history.prefix}matrix", "governance.yaml", GovernanceFile
+    )
     if isinstance(governance, GovernanceFile) and governance.automation is not None:
         entries.append((governance.automation.email, list(governance.automation.signing_keys)))
     return entries

@@ -31,9 +31,18 @@ class Context:
     opened: dict[str, Any] = field(default_factory=dict)  # issue folder -> when it was opened
     _models: dict[str, Any] = field(default_factory=dict)
 
+    blobs: dict[str, bytes] = field(default_factory=dict)  # event blobs, read ahead in one go
+    _trees: dict[str, str] = field(default_factory=dict)  # commit -> its matrix/ tree id
+
     def model(self, commit: str, name: str, kind: type[Any]) -> Any:
-        """matrix/`name` as it was at `commit` (None when absent or unreadable), cached by blob."""
-        return read_model(self.history, self._models, commit, name, kind)
+        """matrix/`name` as it was at `commit` (None when absent or unreadable), cached by the
+        matrix/ tree it had, so each distinct matrix is read and validated once."""
+        tree = self._trees.get(commit)
+        if tree is None:
+            tree = self._trees[commit] = self.history.object_id(
+                f"{commit}:{self.history.prefix}matrix"
+            )
+        return read_model(self.history, self._models, tree, name, kind) if tree else None
 
     def base(self, commit: Commit) -> str:
         """What a commit changes, and so whose rules apply to it: its first parent (a root: itself)."""
@@ -41,32 +50,43 @@ class Context:
 
 
 def read_model(
-    history: History, cache: dict[str, Any], commit: str, name: str, kind: type[Any]
+    history: History, cache: dict[str, Any], matrix: str, name: str, kind: type[Any]
 ) -> Any:
-    found = history.read(f"{commit}:{history.prefix}matrix/{name}")
+    """matrix/`name` in the matrix/ tree `matrix` (an id, or `REV:matrix`), validated; cached."""
+    key = f"{matrix}/{name}" if ":" in matrix else f"{matrix}:{name}"
+    if key in cache:
+        return cache[key]
+    found = history.read(key)
     if found is None:
+        cache[key] = None
         return None
     sha, data = found
-    if sha not in cache:
+    if sha in cache:
+        cache[key] = cache[sha]
+    else:
         try:
             cache[sha] = kind.model_validate(parse_yaml(data.decode("utf-8"), name))
         except (EscmatrixError, ValidationError, UnicodeDecodeError):
             cache[sha] = None
-    return cache[sha]
+        cache[key] = cache[sha]
+    return cache[key]
 
 
 def check_event(ctx: Context, commit: Commit, rel: str, blob: str) -> None:
-    found = ctx.history.read(blob)
-    if found is None:
-        ctx.finding(
-            "event-unreadable",
-            rel,
-            commit.sha,
-            "the event's content is missing from the repository",
-        )
-        return
+    data = ctx.blobs.get(blob)
+    if data is None:
+        found = ctx.history.read(blob)
+        if found is None:
+            ctx.finding(
+                "event-unreadable",
+                rel,
+                commit.sha,
+                "the event's content is missing from the repository",
+            )
+            return
+        data = found[1]
     try:
-        event: EventBase = EVENT_ADAPTER.validate_python(parse_yaml(found[1].decode("utf-8"), rel))
+        event: EventBase = EVENT_ADAPTER.validate_python(parse_yaml(data.decode("utf-8"), rel))
     except (EscmatrixError, ValidationError, UnicodeDecodeError):
         ctx.finding("event-invalid", rel, commit.sha, "the event file does not parse as an event")
         return
