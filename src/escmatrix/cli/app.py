@@ -97,6 +97,7 @@ COMMANDS: dict[str, str] = {
     "playbook": "playbooks",
     "comms": "comms",
     "followup": "debrief",
+    **dict.fromkeys(("ingest", "link"), "intake"),
 }
 
 
