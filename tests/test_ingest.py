@@ -240,3 +240,29 @@ def test_intake_mapping_is_validated(example_repo: Repo) -> None:
     assert result.exit_code == 1
     assert "matrix/intake.yaml" in result.output and f" {line}:" in result.output
     assert "unknown category 'billing-eror'" in result.output
+
+
+def test_links_in_show_report_and_drafts(example_repo: Repo, tmp_path: Path) -> None:
+    """An ingested ticket's link appears in `show`, the HTML report and the executive briefing,
+    never in the customer's draft."""
+    opened = ingest(example_repo, "zendesk", "zendesk-ticket-created.json")
+    issue, url = str(opened["issue"]), "https://brightwater.zendesk.com/agent/tickets/35436"
+    now = "2026-03-02T10:30:00Z"
+    shown = example_repo.ok("show", issue, now=now).output
+    assert "zendesk #35436" in shown and "tickets/35436" in shown
+    out = tmp_path / "site"
+    example_repo.ok("report", "--format", "html", "--out", str(out), now=now)
+    assert f'<a href="{url}"' in (out / "index.html").read_text(encoding="utf-8")
+    briefing = example_repo.ok("comms", "draft", issue, "--audience", "executive", now=now).output
+    assert "Tracked elsewhere" in briefing and "#35436" in briefing
+    customer = example_repo.ok("comms", "draft", issue, "--audience", "customer", now=now).output
+    assert "zendesk.com" not in customer
+
+
+def test_payload_link_must_be_http(example_repo: Repo, tmp_path: Path) -> None:
+    """A payload URL that is not http(s) is not stored (it would end up as an href)."""
+    payload = tmp_path / "p.json"
+    payload.write_text(json.dumps({"key": "x1", "title": "t", "url": "javascript:alert(1)"}))
+    data = example_repo.json("ingest", "--source", "generic", str(payload))
+    assert data["url"] == ""
+    assert example_repo.show(str(data["issue"]))["links"][0]["url"] == ""

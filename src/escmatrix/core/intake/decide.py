@@ -58,6 +58,8 @@ def plan_intake(matrix: Matrix, incoming: Incoming, existing: IssueState | None)
     rule = mapping.rule_for(incoming.source, incoming.fields)
     template = mapping.links.get(incoming.source)  # type: ignore[call-overload]
     url = incoming.url or (template.replace("{id}", incoming.ref.lstrip("#")) if template else "")
+    if not url.startswith(("https://", "http://")):  # never store a javascript: or file: link
+        url = ""
     if existing is not None and existing.is_active:
         if incoming.resolved:
             if rule is not None and rule.resolve:
