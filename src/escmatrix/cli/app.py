@@ -98,6 +98,7 @@ COMMANDS: dict[str, str] = {
     "comms": "comms",
     "followup": "debrief",
     **dict.fromkeys(("ingest", "link"), "intake"),
+    "watch": "watch",
 }
 
 
