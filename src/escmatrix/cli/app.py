@@ -99,6 +99,7 @@ COMMANDS: dict[str, str] = {
     "followup": "debrief",
     **dict.fromkeys(("ingest", "link"), "intake"),
     "watch": "watch",
+    "serve": "serve",
 }
 
 
