@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 from escmatrix.core.errors import InvalidInput
 from escmatrix.store.lock import exclusive
 
+INTAKE_LOCK_WAIT_SECONDS = 60.0
+
 if TYPE_CHECKING:
     from escmatrix.app.workspace import Recorded, Workspace
     from escmatrix.core.events import EventBase
@@ -38,7 +40,8 @@ def ingest(ws: Workspace, source: str, data: bytes, where: str) -> Ingested:
         ) from None
     intake_file(ws.matrix)  # no mapping: refuse before taking any lock
     # One ingest at a time decides whether a key is new, so two deliveries never open two issues.
-    with exclusive(ws.git_dir / "escmatrix" / "intake-lock"):
+    # Deliveries queue behind one another (a burst of webhooks), longer than commands wait.
+    with exclusive(ws.git_dir / "escmatrix" / "intake-lock", wait=INTAKE_LOCK_WAIT_SECONDS):
         return _ingest_locked(ws, incoming)
 
 
