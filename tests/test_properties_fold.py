@@ -86,8 +86,11 @@ EXAMPLES: dict[str, ev.EventBase] = {
         }
     ),
     "fulfilled": ev.Fulfilled(**STAMP, item=1, note="canary added"),
+    "linked": ev.Linked(
+        **STAMP, kind="jira", url="https://acme.atlassian.net/browse/OPS-1", ref="OPS-1"
+    ),
 }
-FIXED_TEXT = ("waiting_on", "alert", "audience", "sha256", "rule", "severity")
+FIXED_TEXT = ("waiting_on", "alert", "audience", "sha256", "rule", "severity", "kind")
 
 PEOPLE = st.sampled_from(["alex", "sam", "kim", "pat", "jo", "automation"])
 TIERS = st.sampled_from(["frontline", "team-lead", "manager", "executive"])

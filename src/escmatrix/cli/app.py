@@ -98,6 +98,9 @@ COMMANDS: dict[str, str] = {
     "comms": "comms",
     "followup": "debrief",
     **dict.fromkeys(("import", "export"), "vendors"),
+    **dict.fromkeys(("ingest", "link"), "intake"),
+    "watch": "watch",
+    "serve": "serve",
 }
 
 

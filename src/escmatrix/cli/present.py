@@ -116,6 +116,10 @@ def issue_data(
         "handoffs": state.handoffs,
         "reopened": state.reopened,
         "tier_path": state.tier_path,
+        "links": [
+            {"kind": k.kind, "url": k.url, "ref": k.ref, "key": k.key, "at": k.at, "actor": k.actor}
+            for k in getattr(state, "links", ())
+        ],
         "overrides": [
             {
                 "at": o.at,

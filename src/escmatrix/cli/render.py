@@ -158,6 +158,8 @@ def issue(state: IssueState, matrix: Matrix, items: list[Clock], tz: str) -> Ren
         grid.add_row("resolution", safe(state.resolution))
     if state.description:
         grid.add_row("description", safe(state.description))
+    for link in getattr(state, "links", ()):
+        grid.add_row("link", safe(f"{link.kind} {link.ref} {link.url}".replace("  ", " ")))
     timeline = Table(box=box.SIMPLE_HEAD, title="Timeline", title_justify="left")
     timeline.add_column("when")
     timeline.add_column("who")

@@ -364,6 +364,9 @@ def _executive_context(
             for c in clocks(matrix, state, now)
         ],
         "internal_notes": [n.text for n in state.internal_notes],
+        "links": [
+            {"kind": k.kind, "ref": k.ref, "url": k.url} for k in getattr(state, "links", ())
+        ],
     }
 
 

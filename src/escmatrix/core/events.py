@@ -187,6 +187,16 @@ class Communicated(EventBase):
     sha256: Text = Field(pattern=r"^[0-9a-f]{64}$")
 
 
+class Linked(EventBase):
+    """An external reference: a ticket, alert or message elsewhere that is about this issue."""
+
+    event: Literal["linked"] = "linked"
+    kind: Id = Field(description="what it is: jira, zendesk, github, alertmanager, email, ...")
+    url: Text = ""
+    ref: Text = Field(default="", description="the external id (ticket key, alert group, ...)")
+    key: Text = Field(default="", description="ingest: the source's deduplication key (source:id)")
+
+
 class RepairAction(BaseModel):
     """Who contacts the customer or partner (`contact`, an account id), by when, to do what."""
 
@@ -247,7 +257,8 @@ Event = Annotated[
     | Noted
     | Communicated
     | Debriefed
-    | Fulfilled,
+    | Fulfilled
+    | Linked,
     Field(discriminator="event"),
 ]
 

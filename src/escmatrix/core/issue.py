@@ -77,6 +77,18 @@ class FollowUp:
 
 
 @dataclass
+class Link:
+    """An external reference recorded on the issue (`link`, or `ingest` with its dedup key)."""
+
+    kind: str
+    url: str
+    ref: str
+    key: str
+    at: datetime
+    actor: str
+
+
+@dataclass
 class IssueState:
     """Everything known about an issue, derived from its events alone."""
 
@@ -131,6 +143,7 @@ class IssueState:
     communications: tuple[Communication, ...] = ()
     debriefs: tuple[ev.Debriefed, ...] = ()
     follow_ups: tuple[FollowUp, ...] = ()
+    links: tuple[Link, ...] = ()
 
     @property
     def is_active(self) -> bool:
@@ -338,6 +351,10 @@ def _apply(state: IssueState, event: ev.EventBase) -> None:
             _debriefed(state, event)
         case ev.Fulfilled():
             _fulfilled(state, event)
+        case ev.Linked():
+            link = Link(event.kind, event.url, event.ref, event.key, at, event.actor)
+            state.links = (*state.links, link)
+            _note(state, event, f"linked {event.kind} {event.ref or event.url}".rstrip())
         case ev.Opened():
             _note(state, event, "a second 'opened' event was ignored")
         case _:

@@ -103,17 +103,24 @@ def doctor(
 ) -> None:
     """Finish what an interrupted command left: commit its orphaned events as their actor, remove
     temp files and a stale git index lock. Safe to run any time."""
+    from escmatrix.app.watch import freshness
     from escmatrix.cli import output
 
     ws = workspace(ctx)
     done = ws.doctor()
+    watcher = freshness(ws.git_dir, ws.clock.now())  # a stale watcher is itself an alert
     if fmt is Format.json:
-        output.write_json({"repaired": done})
+        output.write_json(
+            {"repaired": done, "watch": watcher.state, "watch_message": watcher.message}
+        )
         return
     console = output.stdout()
     for line in done:
         console.print(output.safe(line))
     console.print("the repository is consistent" if not done else f"{len(done)} repair(s) made")
+    if watcher.state != "missing":
+        stream = console if watcher.state == "fresh" else output.stderr()
+        stream.print(output.safe(f"watch: {watcher.state}: {watcher.message}"))
 
 
 def audit(

@@ -33,6 +33,7 @@ from escmatrix.core.matrix.governance import (
     OverridePolicy,
     ReviewPolicy,
 )
+from escmatrix.core.matrix.intake import INTAKE_SOURCES, IntakeFile, IntakeRule, IntakeSource
 from escmatrix.core.matrix.ladder import AutoEscalate, LadderFile, Tier, TierHolder
 from escmatrix.core.matrix.people import (
     WORKING_HOURS_PATTERN,
@@ -50,6 +51,7 @@ __all__ = [
     "ALWAYS",
     "CHANNEL_FIELDS",
     "ENV_NAME",
+    "INTAKE_SOURCES",
     "MATRIX_FILES",
     "OPTIONAL_FILES",
     "PAGERDUTY_EVENTS_URL",
@@ -71,6 +73,9 @@ __all__ = [
     "Dangling",
     "Dimension",
     "GovernanceFile",
+    "IntakeFile",
+    "IntakeRule",
+    "IntakeSource",
     "Jargon",
     "JargonItem",
     "LadderFile",

@@ -12,6 +12,7 @@ from escmatrix.core.matrix.categories import CategoriesFile, Category
 from escmatrix.core.matrix.comms import CommsFile
 from escmatrix.core.matrix.dangling import Dangling, find_dangling
 from escmatrix.core.matrix.governance import GovernanceFile
+from escmatrix.core.matrix.intake import IntakeFile
 from escmatrix.core.matrix.ladder import LadderFile, Tier
 from escmatrix.core.matrix.people import PeopleFile, Person, Team, TeamsFile
 from escmatrix.core.matrix.routing import RoutingFile, Rule
@@ -30,10 +31,11 @@ MATRIX_FILES: dict[str, type[Model]] = {
     "governance": GovernanceFile,
     "calendars": CalendarsFile,
     "schedules": SchedulesFile,
+    "intake": IntakeFile,
 }
 """Each matrix file kind, stored as `matrix/<kind>.yaml`."""
 
-OPTIONAL_FILES = frozenset({"accounts", "comms", "calendars", "schedules"})
+OPTIONAL_FILES = frozenset({"accounts", "comms", "calendars", "schedules", "intake"})
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from escmatrix.core.matrix.accounts import AccountsFile
 from escmatrix.core.matrix.base import ALWAYS, cast_file
 from escmatrix.core.matrix.categories import CategoriesFile
+from escmatrix.core.matrix.intake import intake_dangling
 from escmatrix.core.matrix.people import PeopleFile, TeamsFile
 from escmatrix.core.matrix.routing import Rule
 from escmatrix.core.matrix.severity import SeverityFile
@@ -233,6 +234,7 @@ def find_dangling(m: Matrix) -> list[Dangling]:
                 person("schedules", ("schedules", i, "layers", j, "rotation", k), ref)
         for j, override in enumerate(schedule.overrides):
             person("schedules", ("schedules", i, "overrides", j, "person"), override.person)
+    found.extend(intake_dangling(m))
     return found
 
 

@@ -6,6 +6,8 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from pydantic import Field
+
 from escmatrix.core.matrix import Matrix
 from escmatrix.core.metrics.doc import Doc
 from escmatrix.core.metrics.durations import Measured
@@ -36,6 +38,7 @@ class OpenIssue(Doc):
     tier: str
     status: str
     age: float
+    links: list[str] = Field(default_factory=list)  # http(s) URLs of its external references
 
 
 class CurrentStatus(Doc):
@@ -90,6 +93,11 @@ def current_status(matrix: Matrix, active: Sequence[Measured], at: datetime) -> 
                 tier=m.state.tier,
                 status=m.state.status,
                 age=m.age.total_seconds(),
+                links=[
+                    k.url
+                    for k in getattr(m.state, "links", ())
+                    if k.url.startswith(("https://", "http://"))
+                ],
             )
             for m in sorted(active, key=lambda m: (m.state.opened_at, m.state.id))[:OPEN_LISTED]
         ],
