@@ -161,6 +161,18 @@ def check_issues(root: Path, matrix: Matrix | None) -> list[Problem]:
         if entry.name.startswith("."):
             continue
         display = f"issues/{entry.name}"
+        if entry.is_symlink():
+            problems.append(
+                Problem(
+                    f"{entry.name!r} is a symbolic link, not an issue folder; list, show and the "
+                    "sweep skip it",
+                    Location(display),
+                    "escmatrix never writes links: replace it with the folder itself (`git rm` the "
+                    "link, commit the real folder) or remove it",
+                    rule="issue-folder",
+                )
+            )
+            continue
         if not entry.is_dir() or entry.name not in known:
             problems.append(
                 Problem(

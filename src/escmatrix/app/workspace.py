@@ -184,7 +184,9 @@ class Workspace:
 
     def history(self, prefix: str) -> list[LogEntry]:
         issue_id = self.resolve(prefix)
-        return self.git.log(f"issues/{issue_id}")
+        from escmatrix.app.history import from_event_files
+
+        return [from_event_files(self, e) for e in self.git.log(f"issues/{issue_id}")]
 
     # -- writing ----------------------------------------------------------------------------
 

@@ -79,6 +79,26 @@ def write_json(data: Any) -> None:
     sys.stdout.flush()
 
 
+# Text direction controls (LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI, PDI, LRM, RLM, ALM): they
+# make a cell or a page read differently from what it holds ("Trojan Source").
+BIDI = dict.fromkeys([0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)], None)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def without_bidi(text: str) -> str:
+    return text.translate(BIDI)
+
+
+def csv_cell(value: object) -> object:
+    """A cell a spreadsheet shows as text: control characters made visible, direction controls
+    dropped, and a leading = + - @ tab or CR (a formula, e.g. =HYPERLINK(...)) quoted with ' as
+    OWASP's CSV injection advice says. Numbers stay numbers."""
+    if not isinstance(value, str):
+        return value
+    text = literal(without_bidi(value)).replace("\n", " ").replace("\t", " ")
+    return "'" + text if value.startswith(FORMULA_START) else text
+
+
 def write_csv(rows: list[dict[str, Any]], fields: list[str]) -> None:
     import csv
 
@@ -86,7 +106,7 @@ def write_csv(rows: list[dict[str, Any]], fields: list[str]) -> None:
         sys.stdout, fieldnames=fields, extrasaction="ignore", lineterminator="\n"
     )
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
     sys.stdout.flush()
 
 

@@ -140,6 +140,20 @@ class GitRepo(GitHistory, PlumbingCommit):
                 )
             time.sleep(0.05)
 
+    def _refuse_detached(self) -> None:
+        """A commit on a detached HEAD belongs to no branch: `git switch` would leave it behind."""
+        try:
+            head = (self.git_dir / "HEAD").read_text(encoding="utf-8")
+        except OSError:
+            return  # git will say what is wrong
+        if not head.startswith("ref:"):
+            raise Refused(
+                "HEAD is detached (no branch is checked out): a commit here would be left behind "
+                "by the next `git switch`; nothing was recorded",
+                hint="git switch main (or `git switch -c NAME` to keep this state), then run the "
+                "command again",
+            )
+
     def commit_files(
         self,
         paths: list[Path],
@@ -182,6 +196,7 @@ class GitRepo(GitHistory, PlumbingCommit):
             env |= {"GIT_AUTHOR_EMAIL": identity.email, "GIT_COMMITTER_EMAIL": identity.email}
             if identity.name:
                 env |= {"GIT_AUTHOR_NAME": identity.name, "GIT_COMMITTER_NAME": identity.name}
+        self._refuse_detached()
         settings, self._settings = self._settings or self._read_settings(), None
         self._wait_for_index_lock()
         head, base = self._head()

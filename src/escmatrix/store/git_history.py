@@ -27,6 +27,8 @@ class LogEntry:
     subject: str
     action: str
     actor: str
+    files: tuple[str, ...] = ()  # what the commit changed under the path asked for
+    note: str = ""  # e.g. why action and actor come from the event files, not the trailers
 
 
 class GitHistory(GitRunner):
@@ -69,15 +71,22 @@ class GitHistory(GitRunner):
     def log(self, path: str) -> list[LogEntry]:
         """History of one path with one `git log` call, oldest first."""
         fmt = (
-            "%H%x1f%an%x1f%ae%x1f%aI%x1f%s%x1f%(trailers:key="
+            "%x1e%H%x1f%an%x1f%ae%x1f%aI%x1f%s%x1f%(trailers:key="
             + TRAILER_ACTION
             + ",valueonly,separator=%x2c)%x1f%(trailers:key="
             + TRAILER_ACTOR
-            + ",valueonly,separator=%x2c)%x1e"
+            + ",valueonly,separator=%x2c)%x1f"
         )
         try:
             raw = self._run(
-                ["log", "--reverse", f"--format={fmt}", "--", self.rel(self.root / path)]
+                [
+                    "log",
+                    "--reverse",
+                    "--name-only",
+                    f"--format={fmt}",
+                    "--",
+                    self.rel(self.root / path),
+                ]
             )
         except GitError as exc:
             if "does not have any commits" in sentence(exc):
@@ -89,6 +98,7 @@ class GitHistory(GitRunner):
             if len(fields) < 7:
                 continue
             sha, author, email, when, subject, action, actor = fields[:7]
+            files = tuple(line for line in "\x1f".join(fields[7:]).splitlines() if line.strip())
             entries.append(
                 LogEntry(
                     sha,
@@ -98,6 +108,7 @@ class GitHistory(GitRunner):
                     subject,
                     action.strip(),
                     actor.strip(),
+                    files,
                 )
             )
         return entries

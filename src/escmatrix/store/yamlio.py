@@ -14,6 +14,7 @@ place.
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 from collections.abc import Hashable, Iterable
@@ -450,6 +451,14 @@ def dump_yaml(data: Any) -> str:
     return text
 
 
+@functools.cache
+def _umask() -> int:
+    """The process's umask (reading it means setting it: once, and put back at once)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, text: str, *, exclusive: bool = False) -> None:
     """Write through a temp file in the same folder, fsync, then rename into place.
 
@@ -459,6 +468,9 @@ def write_atomic(path: Path, text: str, *, exclusive: bool = False) -> None:
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".part")
     tmp = Path(tmp_name)
     try:
+        # mkstemp makes the file 0600 whatever the umask; a file written in place would get
+        # 0666 less the umask, so a shared clone's group can read it
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             handle.flush()

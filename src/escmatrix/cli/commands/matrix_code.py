@@ -133,7 +133,13 @@ def schema(
             )
         console.print(output.safe(f"{len(rendered)} schemas in {folder} are up to date"))
         return
-    written = write_schemas(folder, rendered)
+    from escmatrix.cli.outpaths import output_folder, write_failed
+
+    output_folder(folder, what="the schema files")
+    try:
+        written = write_schemas(folder, rendered)
+    except OSError as exc:
+        raise write_failed(folder, exc) from None
     for name in written:
         console.print(output.safe(f"  wrote {folder / name}"))
     console.print(output.safe(f"{len(rendered)} schemas in {folder}, {len(written)} written"))

@@ -172,12 +172,16 @@ def log(
                     "action": e.action,
                     "actor": e.actor,
                     "subject": e.subject,
+                    "note": e.note,
                 }
                 for e in entries
             ]
         )
     else:
         output.stdout().print(render.log(entries, timezone(ctx)))
+        for e in entries:
+            if e.note:
+                output.stderr().print(output.safe(f"{e.commit[:10]}: {e.note}", "yellow"))
 
 
 def register(app: typer.Typer) -> None:

@@ -122,15 +122,21 @@ def report(
             sys.stdout, fieldnames=review_render.CSV_FIELDS, lineterminator="\n"
         )
         writer.writeheader()
-        writer.writerows(review_render.csv_rows(data))
+        writer.writerows(
+            {k: output.csv_cell(v) for k, v in row.items()} for row in review_render.csv_rows(data)
+        )
     elif fmt is ReportFormat.markdown:
         sys.stdout.write(review_render.markdown(data))
     elif fmt is ReportFormat.html:
+        from escmatrix.cli.outpaths import output_folder, write_failed
         from escmatrix.store.yamlio import write_atomic
 
         assert out is not None
-        page = out / "index.html"
-        write_atomic(page, review_render.html(data))
+        page = output_folder(out, what="index.html") / "index.html"
+        try:
+            write_atomic(page, review_render.html(data))
+        except OSError as exc:
+            raise write_failed(page, exc) from None
         umask = os.umask(0)
         os.umask(umask)
         page.chmod(0o666 & ~umask)  # a page to publish: readable like any file the user writes

@@ -161,12 +161,16 @@ def html(report: Report) -> str:
 
     step = bucket_length(report.window)
     bucket = {1: "day", 7: "week"}.get(step.days, f"{step.days} days")
+    from escmatrix.cli.output import without_bidi
+
     template = _environment(autoescape=True).get_template("dashboard.html.j2")
-    return template.render(
-        r=report,
-        h=report.headline,
-        # pygal writes its SVG with an XML serialiser, so labels in it are escaped already
-        charts={name: Markup(svg) for name, svg in charts(report).items()},
-        age_labels=[label for label, _ in AGE_BUCKETS],
-        bucket=bucket,
+    return without_bidi(
+        template.render(
+            r=report,
+            h=report.headline,
+            # pygal writes its SVG with an XML serialiser, so labels in it are escaped already
+            charts={name: Markup(svg) for name, svg in charts(report).items()},
+            age_labels=[label for label, _ in AGE_BUCKETS],
+            bucket=bucket,
+        )
     )

