@@ -6,11 +6,18 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from escmatrix.app.workspace import Workspace
+from escmatrix.app.workspace import Recorded, Workspace
 from escmatrix.core.matrix import Matrix
 from escmatrix.store.git import Identity
+
+if TYPE_CHECKING:
+    from escmatrix.core.issue import IssueState
+    from escmatrix.core.summary import IssueSummary
 
 COPIED = ("matrix", "playbooks")
 DRILL_IDENTITY = Identity("escmatrix drill", "drill@escmatrix.invalid")
@@ -55,6 +62,32 @@ class DrillWorkspace(Workspace):
     def automation_identity(self) -> Identity:
         bot = self.matrix.governance.automation
         return Identity(bot.name, bot.email) if bot else DRILL_IDENTITY
+
+    @cached_property
+    def _states(self) -> dict[str, IssueState]:
+        """Folded issues kept in memory: only this workspace writes the throwaway repository, and
+        it forgets an issue whenever it records on it, so the sweep at every moment need not read
+        every event file again (that made a drill quadratic in its issues)."""
+        return {}
+
+    def issue(self, prefix: str) -> IssueState:
+        issue_id = self.resolve(prefix)
+        if issue_id not in self._states:
+            self._states[issue_id] = self.store.load(issue_id)
+        return self._states[issue_id]
+
+    def issues(self, wanted: Callable[[IssueSummary], bool] | None = None) -> list[IssueState]:
+        from escmatrix.core.summary import IssueSummary
+
+        states = [self.issue(issue_id) for issue_id in self.store.issue_ids()]
+        return [s for s in states if wanted is None or wanted(IssueSummary.of(s))]
+
+    def _record(self, issue_id: str, *args: Any, **kwargs: Any) -> Recorded | None:
+        self._states.pop(issue_id, None)
+        try:
+            return super()._record(issue_id, *args, **kwargs)
+        finally:
+            self._states.pop(issue_id, None)
 
     def replace_matrix(self, matrix: Matrix) -> None:
         self.__dict__["matrix"] = matrix  # `matrix` is a cached property: this is its cache
