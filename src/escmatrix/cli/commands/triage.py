@@ -178,7 +178,8 @@ def route_(
         str | None,
         typer.Option(
             "--at",
-            help="Preview as if the issue arrived at this time (ISO 8601), e.g. Saturday 03:00.",
+            help="Preview as if the issue arrived at this time: ISO 8601 "
+            "(2026-03-07T03:00:00Z, 2026-03-07T04:00+01:00) or relative to now (+3h, -30m).",
             show_default=False,
         ),
     ] = None,
@@ -204,7 +205,7 @@ def route_(
     if category is None:
         raise UsageError("a preview needs --category", hint="and --severity or --impact")
     if at is not None:
-        ws.clock = Clock(parse_instant(at, what="--at"))
+        ws.clock = Clock(parse_instant(at, what="--at", base=ws.clock.now()))
     decision = ws.preview(_facts(category, severity, impact, customer, partner, tag))
     if fmt is Format.json:
         output.write_json(present.decision_data(decision))
