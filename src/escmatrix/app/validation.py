@@ -42,18 +42,68 @@ def check_repository(
         return None, exc.problems
     problems += _refine_schema_rules(raw, files, loaded)
     required = [kind for kind in MATRIX_FILES if kind not in OPTIONAL_FILES]
-    if all(kind in files for kind in required) and all(kind in files for kind in raw):
-        matrix = Matrix.assemble(files)
-        for d in matrix.dangling():
-            problems.append(_place(raw, Finding(d.rule, d.kind, d.loc, d.message, d.hint)))
+    # A file with schema errors is checked further without its broken entries, so a policy
+    # problem elsewhere still shows in this run (findings about the dropped entries are left out).
+    usable, dropped = lenient_files(raw, files)
+    if all(kind in usable for kind in required) and all(kind in usable for kind in raw):
+        assembled = Matrix.assemble(usable)
+        found = [Finding(d.rule, d.kind, d.loc, d.message, d.hint) for d in assembled.dangling()]
         if now is not None:
-            findings = lint(matrix, now=now, playbooks=playbook_files(root))
-            problems += [_place(raw, f) for f in findings]
+            found += lint(assembled, now=now, playbooks=playbook_files(root))
+        problems += [_place(raw, f) for f in found if not _about(f, dropped)]
+        matrix = assembled if not dropped else None
     problems += check_issues(root, matrix)
     from escmatrix.store.playbooks import check_playbooks
 
     problems += check_playbooks(root, matrix)
     return matrix, _sorted(problems)
+
+
+def lenient_files(
+    raw: dict[str, Any], files: dict[str, Model]
+) -> tuple[dict[str, Model], set[str]]:
+    """Every file that validates, plus each failed one without the list entries that broke it
+    (when that leaves it valid); and the ids of the entries left out."""
+    usable = dict(files)
+    dropped: set[str] = set()
+    for kind in raw:
+        if kind in files or not isinstance(raw[kind], dict):
+            continue
+        model = MATRIX_FILES[kind]
+        data = dict(raw[kind])
+        for _ in range(3):  # dropping an entry can reveal nothing new; a few rounds suffice
+            try:
+                usable[kind] = model.model_validate(data)
+                break
+            except ValidationError as exc:
+                broken: dict[str, set[int]] = {}
+                for error in exc.errors(include_url=False):
+                    loc = error["loc"]
+                    if (
+                        len(loc) >= 2
+                        and isinstance(loc[1], int)
+                        and isinstance(data.get(loc[0]), list)
+                    ):
+                        broken.setdefault(str(loc[0]), set()).add(loc[1])
+                    else:
+                        break
+                else:
+                    for key, indexes in broken.items():
+                        items = data[key]
+                        dropped.update(
+                            str(items[i]["id"])
+                            for i in indexes
+                            if isinstance(items[i], dict) and "id" in items[i]
+                        )
+                        data[key] = [item for i, item in enumerate(items) if i not in indexes]
+                    continue
+                break
+    return usable, dropped
+
+
+def _about(finding: Finding, dropped: set[str]) -> bool:
+    """Whether a finding names an entry left out for its schema errors."""
+    return any(repr(ident) in finding.message for ident in dropped)
 
 
 def playbook_files(root: Path) -> frozenset[str]:
