@@ -76,6 +76,7 @@ def rich_report(report: Report) -> RenderableType:
             num(s.customer_satisfaction.mean),
         )
     parts: list[RenderableType] = [title, trends, groups, _paths_table(report), _waits(report)]
+    parts.append(_follow_ups(report))
     if report.suggestions:
         suggest = Table(title="Suggested matrix changes", box=box.SIMPLE, title_justify="left")
         suggest.add_column("file")
@@ -85,6 +86,48 @@ def rich_report(report: Report) -> RenderableType:
             suggest.add_row(safe(s2.file), safe(s2.change), safe(s2.evidence))
         parts.append(suggest)
     return Group(*parts)
+
+
+def _follow_ups(report: Report) -> RenderableType:
+    """Debrief follow-ups: open (overdue in red) and done in the window, then per owner."""
+    from rich import box
+    from rich.console import Group
+    from rich.table import Table
+
+    from escmatrix.cli.output import safe
+
+    f = report.follow_ups
+    title = (
+        f"Debrief follow-ups: {len(f.open)} open, {f.overdue} overdue, "
+        f"{len(f.done)} done in the window"
+    )
+    if not f.open and not f.done:
+        return safe(title, "bold")
+    items = Table(title=title, box=box.SIMPLE, title_justify="left")
+    for column in ("issue", "#", "item", "owner", "due", "state"):
+        items.add_column(column)
+    for row in [*f.open, *f.done]:
+        state = (
+            ("overdue", "bold red")
+            if row.overdue
+            else (f"done {day(row.done_at)}", "green")
+            if row.done_at
+            else ("open", "")
+        )
+        items.add_row(
+            row.issue,
+            str(row.number),
+            safe(row.item),
+            safe(row.owner),
+            str(row.due),
+            safe(*state),
+        )
+    owners = Table(title="Follow-ups by owner", box=box.SIMPLE, title_justify="left")
+    for column in ("owner", "open", "overdue", "done in window"):
+        owners.add_column(column, justify="left" if column == "owner" else "right")
+    for o in f.by_owner:
+        owners.add_row(safe(o.owner), str(o.open), str(o.overdue), str(o.done))
+    return Group(items, owners)
 
 
 def _paths_table(report: Report) -> RenderableType:
