@@ -7,7 +7,7 @@ bad input. Deliberately free of GitPython so `escmatrix validate` stays fast.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -28,11 +28,12 @@ if TYPE_CHECKING:  # the event models load only when there are issues to check
 
 
 def check_repository(
-    root: Path, *, now: datetime | None = None
+    root: Path, *, now: datetime | None = None, issues: Collection[str] | None = None
 ) -> tuple[Matrix | None, list[Problem]]:
     """The matrix (when it assembles) and every problem in the repository, sorted by place.
 
-    Without `now`, the lints that depend on the date (absences, review) are skipped.
+    Without `now`, the lints (policy checks) are skipped; with `issues`, only those issue
+    folders are checked.
     """
     problems: list[Problem] = []
     matrix: Matrix | None = None
@@ -52,7 +53,7 @@ def check_repository(
             found += lint(assembled, now=now, playbooks=playbook_files(root))
         problems += [_place(raw, f) for f in found if not _about(f, dropped)]
         matrix = assembled if not dropped else None
-    problems += check_issues(root, matrix)
+    problems += check_issues(root, matrix, issues)
     from escmatrix.store.playbooks import check_playbooks
 
     problems += check_playbooks(root, matrix)
@@ -196,8 +197,11 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
 # -- issues -------------------------------------------------------------------------------------
 
 
-def check_issues(root: Path, matrix: Matrix | None) -> list[Problem]:
-    """Every issue folder: well-formed events, a fold that starts with 'opened', known names."""
+def check_issues(
+    root: Path, matrix: Matrix | None, only: Collection[str] | None = None
+) -> list[Problem]:
+    """Every issue folder (or those in `only`): well-formed events, a fold that starts with
+    'opened', known names."""
     problems: list[Problem] = []
     folder = root / "issues"
     if not folder.is_dir() or not any(not p.name.startswith(".") for p in folder.iterdir()):
@@ -208,7 +212,7 @@ def check_issues(root: Path, matrix: Matrix | None) -> list[Problem]:
     store = IssueStore(root)
     known = set(store.issue_ids())  # once: asking per folder made validate quadratic
     for entry in sorted(store.folder.iterdir()):
-        if entry.name.startswith("."):
+        if entry.name.startswith(".") or (only is not None and entry.name not in only):
             continue
         display = f"issues/{entry.name}"
         if not entry.is_dir() or entry.name not in known:
