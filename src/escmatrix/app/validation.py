@@ -44,14 +44,18 @@ def check_repository(
     problems += _refine_schema_rules(raw, files, loaded)
     required = [kind for kind in MATRIX_FILES if kind not in OPTIONAL_FILES]
     # A file with schema errors is checked further without its broken entries, so a policy
-    # problem elsewhere still shows in this run (findings about the dropped entries are left out).
+    # problem in another file still shows in this run (findings in the repaired file itself, and
+    # about the dropped entries, are left out until its schema errors are fixed).
     usable, dropped = lenient_files(raw, files)
     if all(kind in usable for kind in required) and all(kind in usable for kind in raw):
         assembled = Matrix.assemble(usable)
         found = [Finding(d.rule, d.kind, d.loc, d.message, d.hint) for d in assembled.dangling()]
         if now is not None:
             found += lint(assembled, now=now, playbooks=playbook_files(root))
-        problems += [_place(raw, f) for f in found if not _about(f, dropped)]
+        repaired = {kind for kind in usable if kind not in files}
+        problems += [
+            _place(raw, f) for f in found if f.kind not in repaired and not _about(f, dropped)
+        ]
         matrix = assembled if not dropped else None
     problems += check_issues(root, matrix, issues)
     from escmatrix.store.playbooks import check_playbooks
