@@ -31,8 +31,8 @@ def test_the_hook_manifest_is_valid(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     (hook,) = yaml.safe_load((PROJECT / ".pre-commit-hooks.yaml").read_text())
     assert hook["id"] == "escmatrix-validate"
-    assert hook["pass_filenames"] is False
-    assert hook["entry"] == "escmatrix validate"
+    assert hook["pass_filenames"] is True  # only what the commit touches is validated
+    assert hook["entry"] == "escmatrix validate --touched"
     for path in ("matrix/people.yaml", "issues/b7k3fx9qa/000001-k3m9qa-opened.yaml",
                  "playbooks/product-defect.md"):  # fmt: skip
         assert __import__("re").match(hook["files"], path)
@@ -50,7 +50,7 @@ def test_init_writes_a_workflow_and_a_pre_commit_config(tmp_repo: Repo) -> None:
     assert steps[0]["with"]["fetch-depth"] == 0
     config = yaml.safe_load((tmp_repo.path / ".pre-commit-config.yaml").read_text())
     (hook,) = config["repos"][0]["hooks"]
-    assert (hook["id"], hook["pass_filenames"]) == ("escmatrix-validate", False)
+    assert (hook["id"], hook["pass_filenames"]) == ("escmatrix-validate", True)
     assert ".github/workflows/escmatrix.yaml" in tmp_repo.changed_in("HEAD")
     if PRE_COMMIT:
         done = pre_commit(tmp_repo.path, "validate-config", ".pre-commit-config.yaml")

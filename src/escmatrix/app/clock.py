@@ -3,15 +3,34 @@
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from escmatrix.core.errors import UsageError
 
 ENV_VAR = "ESCMATRIX_NOW"
 
 
-def parse_instant(text: str, *, what: str = "time") -> datetime:
-    """Parse ISO 8601; a time without an offset is taken as UTC. Returns an aware UTC datetime."""
+def parse_offset(text: str) -> timedelta | None:
+    """'+3h' or '-30m' (a duration with a sign, as drills write them) as a timedelta, else None."""
+    from escmatrix.core.types import parse_duration
+
+    raw = text.strip()
+    if len(raw) < 2 or raw[0] not in "+-" or not raw[1].isdigit():
+        return None
+    try:
+        amount = parse_duration(raw[1:])
+    except ValueError:
+        return None
+    return -amount if raw[0] == "-" else amount
+
+
+def parse_instant(text: str, *, what: str = "time", base: datetime | None = None) -> datetime:
+    """Parse ISO 8601 (a time without an offset is taken as UTC), or a time relative to `base`
+    (default: the system clock) such as '+3h' or '-30m'. Returns an aware UTC datetime."""
+    offset = parse_offset(text)
+    if offset is not None:
+        start = base if base is not None else datetime.now(UTC).replace(microsecond=0)
+        return (start + offset).astimezone(UTC)
     raw = text.strip()
     if raw.endswith(("Z", "z")):
         raw = raw[:-1] + "+00:00"
@@ -20,7 +39,8 @@ def parse_instant(text: str, *, what: str = "time") -> datetime:
     except ValueError:
         raise UsageError(
             f"{what} {text!r} is not an ISO 8601 time",
-            hint="for example 2026-11-27T09:30:00Z or 2026-11-27T10:30+01:00",
+            hint="for example 2026-11-27T09:30:00Z, 2026-11-27T10:30+01:00, "
+            "or relative: +3h, -30m, +1d",
         ) from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)

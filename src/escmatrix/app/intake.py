@@ -89,7 +89,7 @@ def _ingest_locked(ws: Workspace, incoming: object) -> Ingested:
             events = [responder.comment(ctx, state, incoming.comment)]
             subject = f"ingest {issue_id}: comment from {source} {incoming.ref[:60]}"
     recorded = ws._record(
-        issue_id, "ingest", AUTOMATION, identity, lambda: events, lambda: subject[:200]
+        issue_id, "ingest", AUTOMATION, identity, lambda: events, lambda _: (subject[:200], "")
     )
     return Ingested(plan, recorded, decision)
 

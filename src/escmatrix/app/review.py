@@ -38,8 +38,8 @@ def resolve_window(
         except ValueError as exc:
             raise UsageError(str(exc), hint="for example --quarter 2026Q3") from None
     else:
-        end = parse_instant(until, what="--until") if until else now
-        start = parse_instant(since, what="--since") if since else end - default
+        end = parse_instant(until, what="--until", base=now) if until else now
+        start = parse_instant(since, what="--since", base=now) if since else end - default
         if start >= end:
             raise UsageError(
                 f"the window is empty: --since {start:%Y-%m-%d %H:%M} is not before "

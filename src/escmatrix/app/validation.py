@@ -7,7 +7,7 @@ bad input. Deliberately free of GitPython so `escmatrix validate` stays fast.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -28,11 +28,12 @@ if TYPE_CHECKING:  # the event models load only when there are issues to check
 
 
 def check_repository(
-    root: Path, *, now: datetime | None = None
+    root: Path, *, now: datetime | None = None, issues: Collection[str] | None = None
 ) -> tuple[Matrix | None, list[Problem]]:
     """The matrix (when it assembles) and every problem in the repository, sorted by place.
 
-    Without `now`, the lints that depend on the date (absences, review) are skipped.
+    Without `now`, the lints (policy checks) are skipped; with `issues`, only those issue
+    folders are checked.
     """
     problems: list[Problem] = []
     matrix: Matrix | None = None
@@ -42,18 +43,72 @@ def check_repository(
         return None, exc.problems
     problems += _refine_schema_rules(raw, files, loaded)
     required = [kind for kind in MATRIX_FILES if kind not in OPTIONAL_FILES]
-    if all(kind in files for kind in required) and all(kind in files for kind in raw):
-        matrix = Matrix.assemble(files)
-        for d in matrix.dangling():
-            problems.append(_place(raw, Finding(d.rule, d.kind, d.loc, d.message, d.hint)))
+    # A file with schema errors is checked further without its broken entries, so a policy
+    # problem in another file still shows in this run (findings in the repaired file itself, and
+    # about the dropped entries, are left out until its schema errors are fixed).
+    usable, dropped = lenient_files(raw, files)
+    if all(kind in usable for kind in required) and all(kind in usable for kind in raw):
+        assembled = Matrix.assemble(usable)
+        found = [Finding(d.rule, d.kind, d.loc, d.message, d.hint) for d in assembled.dangling()]
         if now is not None:
-            findings = lint(matrix, now=now, playbooks=playbook_files(root))
-            problems += [_place(raw, f) for f in findings]
-    problems += check_issues(root, matrix)
+            found += lint(assembled, now=now, playbooks=playbook_files(root))
+        repaired = {kind for kind in usable if kind not in files}
+        problems += [
+            _place(raw, f) for f in found if f.kind not in repaired and not _about(f, dropped)
+        ]
+        matrix = assembled if not dropped else None
+    problems += check_issues(root, matrix, issues)
     from escmatrix.store.playbooks import check_playbooks
 
     problems += check_playbooks(root, matrix)
     return matrix, _sorted(problems)
+
+
+def lenient_files(
+    raw: dict[str, Any], files: dict[str, Model]
+) -> tuple[dict[str, Model], set[str]]:
+    """Every file that validates, plus each failed one without the list entries that broke it
+    (when that leaves it valid); and the ids of the entries left out."""
+    usable = dict(files)
+    dropped: set[str] = set()
+    for kind in raw:
+        if kind in files or not isinstance(raw[kind], dict):
+            continue
+        model = MATRIX_FILES[kind]
+        data = dict(raw[kind])
+        for _ in range(3):  # dropping an entry can reveal nothing new; a few rounds suffice
+            try:
+                usable[kind] = model.model_validate(data)
+                break
+            except ValidationError as exc:
+                broken: dict[str, set[int]] = {}
+                for error in exc.errors(include_url=False):
+                    loc = error["loc"]
+                    if (
+                        len(loc) >= 2
+                        and isinstance(loc[1], int)
+                        and isinstance(data.get(loc[0]), list)
+                    ):
+                        broken.setdefault(str(loc[0]), set()).add(loc[1])
+                    else:
+                        break
+                else:
+                    for key, indexes in broken.items():
+                        items = data[key]
+                        dropped.update(
+                            str(items[i]["id"])
+                            for i in indexes
+                            if isinstance(items[i], dict) and "id" in items[i]
+                        )
+                        data[key] = [item for i, item in enumerate(items) if i not in indexes]
+                    continue
+                break
+    return usable, dropped
+
+
+def _about(finding: Finding, dropped: set[str]) -> bool:
+    """Whether a finding names an entry left out for its schema errors."""
+    return any(repr(ident) in finding.message for ident in dropped)
 
 
 def playbook_files(root: Path) -> frozenset[str]:
@@ -146,8 +201,11 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
 # -- issues -------------------------------------------------------------------------------------
 
 
-def check_issues(root: Path, matrix: Matrix | None) -> list[Problem]:
-    """Every issue folder: well-formed events, a fold that starts with 'opened', known names."""
+def check_issues(
+    root: Path, matrix: Matrix | None, only: Collection[str] | None = None
+) -> list[Problem]:
+    """Every issue folder (or those in `only`): well-formed events, a fold that starts with
+    'opened', known names."""
     problems: list[Problem] = []
     folder = root / "issues"
     if not folder.is_dir() or not any(not p.name.startswith(".") for p in folder.iterdir()):
@@ -158,7 +216,7 @@ def check_issues(root: Path, matrix: Matrix | None) -> list[Problem]:
     store = IssueStore(root)
     known = set(store.issue_ids())  # once: asking per folder made validate quadratic
     for entry in sorted(store.folder.iterdir()):
-        if entry.name.startswith("."):
+        if entry.name.startswith(".") or (only is not None and entry.name not in only):
             continue
         display = f"issues/{entry.name}"
         if entry.is_symlink():

@@ -286,10 +286,8 @@ class Workspace:
                 state = fold(issue_id, self.store.events(issue_id))
                 return plan_issue(self.matrix, state, now, self.git.matrix_ref()).events
 
-            subject = f"sweep {issue_id}: " + "; ".join(plan.lines)
-            done = self._record(
-                issue_id, "sweep", AUTOMATION, identity, decide, partial(str, subject)
-            )
+            words = partial(self._message, "sweep", issue_id, lines=plan.lines)
+            done = self._record(issue_id, "sweep", AUTOMATION, identity, decide, words)
             if done is not None:
                 recorded.append(done)
         return plans, recorded
@@ -301,7 +299,7 @@ class Workspace:
         actor: str,
         identity: Identity,
         decide: Callable[[], list[EventBase]],
-        subject: Callable[[], str],
+        describe: Callable[[list[EventBase]], tuple[str, str]],
     ) -> Recorded | None:
         """Decide under the lock, append the events and commit them once; None if nothing to record."""
         from escmatrix.core.audit_rules import refuse_before_opening
@@ -321,7 +319,7 @@ class Workspace:
                 opened = self.store.load(issue_id).opened_at
                 refuse_before_opening([e.at for e in new_events], opened)
             paths = self.store.next_paths(issue_id, new_events)
-            message = subject()
+            message, body = describe(new_events)
             entry = journal.begin(
                 Entry(
                     issue_id,
@@ -339,7 +337,7 @@ class Workspace:
                 commit = self.git.commit_files(
                     files,
                     message,
-                    "",
+                    body,
                     {TRAILER_ISSUE: issue_id, TRAILER_ACTION: action, TRAILER_ACTOR: actor},
                     identity,
                     self.clock.now() if self.clock.is_fixed else None,
@@ -352,6 +350,18 @@ class Workspace:
             journal.end(entry)
         state = self.store.load(issue_id)
         return Recorded(state, files, commit, action)
+
+    def _message(
+        self,
+        action: str,
+        issue_id: str,
+        events: list[EventBase],
+        lines: list[str] | None = None,
+        fallback: str = "",
+    ) -> tuple[str, str]:
+        from escmatrix.app.commit_text import commit_text
+
+        return commit_text(self.store.folder, action, issue_id, events, lines, fallback)
 
     def _committed_since(self, head: str) -> bool:
         """Whether HEAD moved on from `head`: the commit went through before the interruption."""
@@ -378,7 +388,7 @@ class Workspace:
             actor,
             identity,
             lambda: [event],
-            lambda: f"open {issue_id}: {event.title}",
+            lambda events: self._message("open", issue_id, events),
         )
         assert recorded is not None
         return recorded, decision
@@ -404,7 +414,7 @@ class Workspace:
             actor,
             identity,
             decide_locked,
-            lambda: f"{action} {issue_id}: {describe(before[0])}",
+            lambda events: self._message(action, issue_id, events, fallback=describe(before[0])),
         )
         assert recorded is not None
         return replace(recorded, before=before[0])

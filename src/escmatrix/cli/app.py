@@ -44,6 +44,13 @@ class EscmatrixGroup(TyperGroup):
             )
             raise typer.Exit(70) from None
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        try:
+            hoisted = hoist_global_options(args)
+        except ValueError as exc:
+            raise UsageError(str(exc), ctx) from None
+        return super().parse_args(ctx, hoisted)
+
     # -- commands are imported and built only when used: `--help` and each command stay light --
 
     def list_commands(self, ctx: Any) -> list[str]:
@@ -102,6 +109,50 @@ COMMANDS: dict[str, str] = {
     "watch": "watch",
     "serve": "serve",
 }
+
+
+# the options of `main_options` (with whether they take a value): also accepted after the command
+GLOBAL_OPTIONS = {
+    "--repo": True,
+    "--now": True,
+    "--tz": True,
+    "--no-notify": False,
+    "--notify-dry-run": False,
+    "--no-cache": False,
+}
+
+
+def hoist_global_options(args: list[str]) -> list[str]:
+    """`escmatrix sweep --now +1h` as `escmatrix --now +1h sweep`: global options given after
+    the command (at any depth, before a `--`) are moved in front of it."""
+    hoisted: list[str] = []
+    rest: list[str] = []
+    seen_command = False
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest += args[i:]
+            break
+        name = arg.split("=", 1)[0]
+        if not seen_command and not arg.startswith("-"):
+            seen_command = True
+        elif seen_command and name in GLOBAL_OPTIONS:
+            takes_value = GLOBAL_OPTIONS[name] and "=" not in arg
+            if takes_value and i + 1 == len(args):
+                raise ValueError(f"Option '{name}' requires an argument.")
+            hoisted += args[i : i + 2] if takes_value else [arg]
+            i += 2 if takes_value else 1
+            continue
+        elif (
+            not seen_command and name in GLOBAL_OPTIONS and GLOBAL_OPTIONS[name] and "=" not in arg
+        ):
+            rest += args[i : i + 2]  # a global option before the command, with its value
+            i += 2
+            continue
+        rest.append(arg)
+        i += 1
+    return hoisted + rest
 
 
 def _registered(name: str) -> Any:
@@ -229,8 +280,8 @@ def main_options(
         typer.Option(
             "--now",
             envvar="ESCMATRIX_NOW",
-            help="Pretend it is this time (ISO 8601), for "
-            "drills, previews and tests. Every clock read uses it.",
+            help="Pretend it is this time: ISO 8601, or relative to the system clock "
+            "(+3h, -30m), for drills, previews and tests. Every clock read uses it.",
             show_default=False,
         ),
     ] = None,

@@ -185,11 +185,18 @@ def _fit(text: str, width: int) -> str:
 Line = list[tuple[str, str]]  # (text, Rich style) pieces of one output line
 
 
-def issue_list(rows: list[IssueSummary], short: dict[str, str], tz: str, width: int) -> list[Line]:
+def issue_list(
+    rows: list[IssueSummary],
+    short: dict[str, str],
+    tz: str,
+    width: int,
+    due: dict[str, tuple[str, str]] | None = None,
+) -> list[Line]:
     """One line per issue, laid out by hand: a Rich Table is far too slow for thousands of rows.
 
-    The title takes what width is left; on a narrow terminal the category is shortened and the
-    opened and tier columns are dropped first.
+    `due` (issue id -> text and clock state) adds a "due" column, red when breached and amber
+    at risk. The title takes what width is left; on a narrow terminal the category is shortened
+    and the opened and tier columns are dropped first.
     """
     zone = ZoneInfo(tz)
     utc = tz in ("UTC", "Etc/UTC")
@@ -209,6 +216,13 @@ def issue_list(rows: list[IssueSummary], short: dict[str, str], tz: str, width: 
         "tier": min(16, max(len(r.tier) for r in rows)),
         "opened": 11,
     }
+    if due is not None:  # right after the severity: what a responder looks at first
+        head = ("id", "status", "sev")
+        widths = {
+            **{col: widths[col] for col in head},
+            "due": max((len(due[r.id][0]) for r in rows if r.id in due), default=1),
+            **{col: w for col, w in widths.items() if col not in head},
+        }
     fixed = {col: max(w, len(col)) for col, w in widths.items()}
 
     def room() -> int:
@@ -235,6 +249,9 @@ def issue_list(rows: list[IssueSummary], short: dict[str, str], tz: str, width: 
             "tier": (r.tier, ""),
             "opened": (opened(r.opened_at), ""),
         }
+        if due is not None:
+            text, state = due.get(r.id, ("—", ""))
+            cells["due"] = (text, STATE_STYLE.get(state, "") if state != "running" else "")
         line = [(_fit(literal(cells[col][0]), w) + "  ", cells[col][1]) for col, w in fixed.items()]
         flag = " ⚑" if r.flagged else ""
         line.append((_fit(literal(r.title) + flag, title_width).rstrip(), ""))

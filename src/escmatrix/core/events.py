@@ -192,7 +192,7 @@ class Linked(EventBase):
 
     event: Literal["linked"] = "linked"
     kind: Id = Field(description="what it is: jira, zendesk, github, alertmanager, email, ...")
-    url: Text = ""
+    url: Text = Field(default="", description="where it is (http or https), when it has an address")
     ref: Text = Field(default="", description="the external id (ticket key, alert group, ...)")
     key: Text = Field(default="", description="ingest: the source's deduplication key (source:id)")
 

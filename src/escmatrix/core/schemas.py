@@ -34,7 +34,26 @@ def schema_documents() -> dict[str, dict[str, Any]]:
 
 
 def _document(schema: dict[str, Any], title: str) -> dict[str, Any]:
-    return {"$schema": DIALECT, **_with_id_pattern(schema), "title": title}
+    return {"$schema": DIALECT, **_with_id_pattern(_described(schema)), "title": title}
+
+
+def _described(node: Any) -> Any:
+    """Every property given a description (core/field_docs.py) where its model has none."""
+    from escmatrix.core.field_docs import describe_field
+
+    if isinstance(node, list):
+        return [_described(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: _described(value) for key, value in node.items()}
+    properties = out.get("properties")
+    if isinstance(properties, dict):
+        for name, prop in properties.items():
+            if isinstance(prop, dict) and "description" not in prop:
+                text = describe_field(node.get("title"), name)
+                if text:
+                    prop["description"] = text
+    return out
 
 
 def _with_id_pattern(node: Any) -> Any:

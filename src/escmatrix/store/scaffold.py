@@ -36,6 +36,7 @@ CI_FILES = {
 """What init writes for CI and pre-commit (target path: starter file under scaffold/ci/)."""
 
 _REVIEWED = re.compile(r"^(\s*last_reviewed:\s*)\d{4}-\d{2}-\d{2}", re.MULTILINE)
+_PLAYBOOK_REVIEW = re.compile(r"^(review:\s*)\d{4}-\d{2}-\d{2}", re.MULTILINE)
 
 
 def lay_out(root: Path, *, today: date | None = None) -> Laid:
@@ -57,6 +58,8 @@ def lay_out(root: Path, *, today: date | None = None) -> Laid:
                 text = f"# yaml-language-server: $schema=../schemas/{schema_name(kind)}\n" + text
                 if kind == "governance" and today is not None:
                     text = _REVIEWED.sub(rf"\g<1>{today.isoformat()}", text)
+            elif today is not None:  # a new team's playbooks are reviewed today, not already due
+                text = _PLAYBOOK_REVIEW.sub(rf"\g<1>{today.isoformat()}", text, count=1)
             write_atomic(root / folder / name, text)
             laid.written.append(f"{folder}/{name}")
     write_atomic(root / "issues" / ".gitkeep", "")

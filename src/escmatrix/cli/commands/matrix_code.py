@@ -32,6 +32,18 @@ def validate(
         ),
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too.")] = False,
+    touched: Annotated[
+        bool,
+        typer.Option(
+            "--touched",
+            help="Check only what PATHS touch (the pre-commit hook): a matrix or playbook "
+            "change checks the matrix and the active issues it may strand; event files, "
+            "their issues.",
+        ),
+    ] = False,
+    everything: Annotated[
+        bool, typer.Option("--all", help="Check the whole repository even with --touched.")
+    ] = False,
 ) -> None:
     """Check the matrix, its policies, playbooks and every issue. Exit 1 on errors."""
     import os
@@ -43,8 +55,14 @@ def validate(
 
     options = ctx.find_root().obj
     root = find_root(options.repo)
-    _, problems = check_repository(root, now=Clock.from_option(options.now).now())
-    problems = findings.within(problems, root, paths or [])
+    now = Clock.from_option(options.now).now()
+    if touched and not everything:
+        from escmatrix.app.validation_scope import check_touched
+
+        _, problems = check_touched(root, paths or [], now)
+    else:
+        _, problems = check_repository(root, now=now)
+        problems = findings.within(problems, root, [] if everything else paths or [])
     if fmt is None:
         github = os.environ.get("GITHUB_ACTIONS") == "true"
         fmt = FindingsFormat.github if github else FindingsFormat.text

@@ -80,6 +80,32 @@ def list_(
     fmt: Annotated[
         ListFormat, typer.Option("--format", "-f", help="table, json or csv.")
     ] = ListFormat.table,
+    breached: Annotated[
+        bool, typer.Option("--breached", help="Only active issues with a breached clock.")
+    ] = False,
+    at_risk: Annotated[
+        bool,
+        typer.Option(
+            "--at-risk", help="Only active issues with a clock at risk (with --breached: either)."
+        ),
+    ] = False,
+    due_within: Annotated[
+        str | None,
+        typer.Option(
+            "--due-within",
+            help="Only active issues with a deadline within this time, overdue ones included "
+            "(e.g. 2h, 30m, 1d).",
+            show_default=False,
+        ),
+    ] = None,
+    waiting_on: Annotated[
+        str | None,
+        typer.Option(
+            "--waiting-on",
+            help="Only issues paused waiting on: customer or partner.",
+            show_default=False,
+        ),
+    ] = None,
     follow_ups: Annotated[
         bool,
         typer.Option(
@@ -88,8 +114,11 @@ def list_(
         ),
     ] = False,
 ) -> None:
-    """List issues (active ones by default), with filters; ids shown by their shortest unique prefix."""
+    """List issues (active ones by default, next deadline first), with filters; ids shown by their
+    shortest unique prefix. The "due" column says when each active issue's next clock comes due:
+    red when breached, amber when at risk."""
     from escmatrix.cli import output, present, render
+    from escmatrix.cli.deadline_list import DeadlineFilter, deadlines_of, due_data
     from escmatrix.core.errors import UsageError
     from escmatrix.core.summary import IssueFilter, select
 
@@ -114,20 +143,31 @@ def list_(
         customer,
         partner,
     )
+    by_deadline = DeadlineFilter.of(breached, at_risk, due_within, waiting_on)
     rows = ws.summaries()
     short = ws.short_ids(rows)
     chosen = select(rows, wanted, list(ws.matrix.severities))
-    if fmt is ListFormat.json:
-        output.write_json([present.summary_data(r) | {"short_id": short[r.id]} for r in chosen])
-    elif fmt is ListFormat.csv:
-        output.write_csv(
-            [present.summary_data(r) | {"short_id": short[r.id]} for r in chosen],
-            present.CSV_FIELDS,
-        )
+    now = ws.clock.now()
+    deadlines = deadlines_of(ws, chosen, now)
+    chosen = by_deadline.apply(
+        chosen, deadlines, now, sort=status in ("active", "open", "acknowledged", "paused")
+    )
+    if fmt in (ListFormat.json, ListFormat.csv):
+        data = [
+            present.summary_data(r) | {"short_id": short[r.id]} | due_data(deadlines.get(r.id), now)
+            for r in chosen
+        ]
+        if fmt is ListFormat.json:
+            output.write_json(data)
+        else:
+            output.write_csv(data, present.CSV_FIELDS + list(due_data(None, now)))
     elif not chosen:
         output.stdout().print("no issues match", style="dim")
     else:
-        lines = render.issue_list(chosen, short, timezone(ctx), output.stdout().width)
+        due = {i: (d.label(now), d.state) for i, d in deadlines.items()}
+        lines = render.issue_list(
+            chosen, short, timezone(ctx), output.stdout().width, due if deadlines else None
+        )
         output.print_laid_out(lines)
 
 

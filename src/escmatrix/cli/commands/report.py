@@ -93,11 +93,20 @@ def report(
     schema: Annotated[
         bool, typer.Option("--schema", help="Print the JSON Schema of --format json and exit.")
     ] = False,
+    refresh: Annotated[
+        int | None,
+        typer.Option(
+            "--refresh",
+            min=10,
+            help="For --format html: the page reloads itself every this many seconds "
+            "(for a wall screen fed by a job that rewrites it).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Metrics over a window (default: the review period up to now): time to aid and to
     resolution, tier dwell, escalations, handoffs, SLA attainment, reopens, overrides,
     satisfaction, by category, severity, team, owner, customer, partner and escalation path."""
-    import os
     import sys
 
     from escmatrix.cli import output, review_render
@@ -112,6 +121,8 @@ def report(
         raise UsageError("--format html writes a folder: give --out DIR", hint="e.g. --out site")
     if out is not None and fmt is not ReportFormat.html:
         raise UsageError("--out applies to --format html only")
+    if refresh is not None and fmt is not ReportFormat.html:
+        raise UsageError("--refresh applies to --format html only")
     data = _build(ctx, since, until, quarter)
     if fmt is ReportFormat.json:
         output.write_json(data.model_dump(mode="json"))
@@ -133,14 +144,14 @@ def report(
 
         assert out is not None
         page = output_folder(out, what="index.html") / "index.html"
-        try:
-            write_atomic(page, review_render.html(data))
-        except OSError as exc:
-            raise write_failed(page, exc) from None
-        umask = os.umask(0)
-        os.umask(umask)
-        page.chmod(0o666 & ~umask)  # a page to publish: readable like any file the user writes
-        output.stderr().print(output.safe(f"wrote {page}"))
+        pages = {page: review_render.html(data, refresh)}
+        pages |= _issue_pages(ctx, data, out)
+        for path, text in pages.items():
+            try:
+                write_atomic(path, text)  # as readable as any file the user writes (the umask)
+            except OSError as exc:
+                raise write_failed(path, exc) from None
+        output.stderr().print(output.safe(f"wrote {page} and {len(pages) - 1} issue page(s)"))
     else:
         output.stdout().print(review_render.rich_report(data))
 
@@ -247,6 +258,22 @@ def friction(
             + f" — commit {commit[:10]}"
         )
     )
+
+
+def _issue_pages(ctx: typer.Context, data: Report, out: Path) -> dict[Path, str]:
+    """issues/<id>.html for every issue the dashboard links to, as it stands now."""
+    from escmatrix.cli.review_render.pages import issue_page, linked_issues
+    from escmatrix.core.sla import clocks
+
+    ws = workspace(ctx, leave_no_trace=True)
+    now = data.generated_at
+    pages: dict[Path, str] = {}
+    for issue_id in linked_issues(data):
+        state = ws.issue(issue_id)
+        pages[out / "issues" / f"{state.id}.html"] = issue_page(
+            state, clocks(ws.matrix, state, now), now
+        )
+    return pages
 
 
 def register(app: typer.Typer) -> None:

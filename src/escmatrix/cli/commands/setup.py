@@ -32,7 +32,26 @@ def init(
         console.print(
             output.safe(f"initialised {result.root} (not committed: {result.note})", "bold")
         )
-    console.print("next: edit matrix/*.yaml, then `escmatrix validate` and `escmatrix matrix`")
+    for step in next_steps(result.written):
+        console.print(output.safe(f"next: {step}"))
+
+
+def next_steps(written: list[str]) -> list[str]:
+    """What a new team does after `init`, in order."""
+    steps = [
+        "add yourself, with your git email (git config user.email), to matrix/people.yaml: "
+        "every command acts as the person with that email",
+        "edit matrix/*.yaml (customers and partners: matrix/accounts.yaml), then "
+        "`escmatrix validate` and `escmatrix matrix`",
+    ]
+    if ".pre-commit-config.yaml" in written:
+        steps.append("`pre-commit install`: every commit is validated before it is made")
+    if any(path.startswith(".github/workflows/") for path in written):
+        steps.append(
+            "push to GitHub and turn on the workflows (Actions tab): validation on every pull "
+            "request, and the sweep that escalates on its own"
+        )
+    return steps
 
 
 def register(app: typer.Typer) -> None:

@@ -136,24 +136,40 @@ def _ask(
 ) -> tuple[str, str, str | None]:
     from rich.prompt import Prompt
 
+    from escmatrix.cli.choices import choose
     from escmatrix.cli.output import stdout
+    from escmatrix.core.errors import UsageError
+    from escmatrix.core.types import format_duration
 
     console = stdout()
     matrix = ws.matrix
-    while not title or not title.strip():
-        title = Prompt.ask("Title", console=console)
-    if category is None:
-        for c in matrix.categories.values():
-            console.print(f"  {c.id:<24} {c.name}", markup=False)
-        category = Prompt.ask(
-            "Category", choices=list(matrix.categories), console=console, show_choices=False
-        )
-    if severity is None and not has_impact:
-        for s in matrix.severities.values():
-            console.print(f"  {s.id:<8} {s.name}", markup=False)
-        severity = Prompt.ask(
-            "Severity", choices=list(matrix.severities), console=console, show_choices=False
-        )
+    try:
+        while not title or not title.strip():
+            title = Prompt.ask("Title", console=console)
+        if category is None:
+            category = choose(
+                console, "Category", [(c.id, c.name) for c in matrix.categories.values()]
+            )
+        if severity is None and not has_impact:
+            severity = choose(
+                console,
+                "Severity",
+                [
+                    (
+                        s.id,
+                        f"{s.name} — respond {format_duration(s.first_response)}, update every "
+                        f"{format_duration(s.update_every)}, resolve in "
+                        f"{format_duration(s.resolution)}"
+                        + (f" ({s.calendar} hours)" if s.calendar != "24x7" else ""),
+                    )
+                    for s in matrix.severities.values()
+                ],
+            )
+    except EOFError:
+        raise UsageError(
+            "the input ended before the issue was complete; nothing was recorded",
+            hint="give --title, --category and --severity to open without questions",
+        ) from None
     return title, category, severity
 
 
@@ -178,7 +194,8 @@ def route_(
         str | None,
         typer.Option(
             "--at",
-            help="Preview as if the issue arrived at this time (ISO 8601), e.g. Saturday 03:00.",
+            help="Preview as if the issue arrived at this time: ISO 8601 "
+            "(2026-03-07T03:00:00Z, 2026-03-07T04:00+01:00) or relative to now (+3h, -30m).",
             show_default=False,
         ),
     ] = None,
@@ -204,7 +221,7 @@ def route_(
     if category is None:
         raise UsageError("a preview needs --category", hint="and --severity or --impact")
     if at is not None:
-        ws.clock = Clock(parse_instant(at, what="--at"))
+        ws.clock = Clock(parse_instant(at, what="--at", base=ws.clock.now()))
     decision = ws.preview(_facts(category, severity, impact, customer, partner, tag))
     if fmt is Format.json:
         output.write_json(present.decision_data(decision))

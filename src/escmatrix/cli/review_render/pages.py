@@ -14,7 +14,12 @@ from escmatrix.core.metrics.report import Report
 from escmatrix.core.metrics.trends import bucket_length
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from jinja2 import Environment
+
+    from escmatrix.core.issue import IssueState
+    from escmatrix.core.sla import Clock
 from escmatrix.cli.review_render.values import (
     attain,
     day,
@@ -100,6 +105,13 @@ def _config(**extra: Any) -> dict[str, Any]:
     }
 
 
+def _whole_numbers(most: float) -> list[int]:
+    """Y-axis labels for a chart of counts: whole numbers, at most about eight of them."""
+    top = max(1, int(most))
+    step = max(1, -(-top // 8))
+    return list(range(0, top + step, step))
+
+
 def charts(report: Report) -> dict[str, str]:
     """The dashboard's charts as inline SVG strings."""
     import pygal  # type: ignore[import-untyped]
@@ -112,6 +124,7 @@ def charts(report: Report) -> dict[str, str]:
     tiers.x_labels = [row.tier for row in current.by_tier_age]
     for label, _ in AGE_BUCKETS:
         tiers.add(label, [row.buckets[label] for row in current.by_tier_age])
+    tiers.y_labels = _whole_numbers(max((row.total for row in current.by_tier_age), default=0))
 
     def h(value: float | None) -> float | None:
         return None if value is None else round(value / hours, 2)
@@ -136,6 +149,18 @@ def charts(report: Report) -> dict[str, str]:
     head = report.headline
     csat.add("customers", [head.customer_satisfaction.distribution[k] for k in csat.x_labels])
     csat.add("partners", [head.partner_satisfaction.distribution[k] for k in csat.x_labels])
+    csat.y_labels = _whole_numbers(
+        max(
+            (
+                max(
+                    head.customer_satisfaction.distribution[k],
+                    head.partner_satisfaction.distribution[k],
+                )
+                for k in csat.x_labels
+            ),
+            default=0,
+        )
+    )
 
     slow = [p for p in report.slowest_paths if p.time_to_resolution.median is not None][:8]
     paths = pygal.HorizontalBar(
@@ -155,8 +180,39 @@ def charts(report: Report) -> dict[str, str]:
     }
 
 
-def html(report: Report) -> str:
-    """The static dashboard: one page, works offline."""
+def attention(report: Report) -> list[dict[str, Any]]:
+    """One row per open issue with a clock breached or at risk (breached first), naming its
+    clocks, instead of one row per clock."""
+    rows: dict[str, dict[str, Any]] = {}
+    for c in [*report.current.breached, *report.current.at_risk]:
+        row = rows.setdefault(
+            c.issue,
+            {
+                "issue": c.issue,
+                "title": c.title,
+                "owner": c.owner,
+                "tier": c.tier,
+                "state": c.state,
+                "clocks": [],
+                "due": c.due,
+            },
+        )
+        row["clocks"].append(c.clock)
+        if c.due is not None and (row["due"] is None or c.due < row["due"]):
+            row["due"] = c.due
+    return list(rows.values())
+
+
+def linked_issues(report: Report) -> list[str]:
+    """The issues the dashboard links to a page of their own."""
+    ids = [m.issue for m in report.current.open_issues]
+    ids += [c.issue for c in [*report.current.breached, *report.current.at_risk]]
+    ids += [h.issue for h in report.current.recent_handoffs]
+    return list(dict.fromkeys(ids))
+
+
+def html(report: Report, refresh: int | None = None) -> str:
+    """The static dashboard: one page, works offline; `refresh` seconds adds a meta refresh."""
     from markupsafe import Markup
 
     step = bucket_length(report.window)
@@ -172,5 +228,27 @@ def html(report: Report) -> str:
             charts={name: Markup(svg) for name, svg in charts(report).items()},
             age_labels=[label for label, _ in AGE_BUCKETS],
             bucket=bucket,
+            attention=attention(report),
+            refresh=refresh,
         )
     )
+
+
+def issue_page(state: IssueState, clocks: list[Clock], at: datetime) -> str:
+    """One issue's page (issues/<id>.html): its facts, clocks and timeline, autoescaped."""
+    from escmatrix.core.types import format_duration
+
+    template = _environment(autoescape=True).get_template("issue.html.j2")
+    rows = [
+        {
+            "name": c.name,
+            "state": c.state,
+            "target": format_duration(c.target),
+            "elapsed": format_duration(c.elapsed),
+            "due": c.due,
+        }
+        for c in clocks
+    ]
+    from escmatrix.cli.output import without_bidi
+
+    return without_bidi(template.render(s=state, clocks=rows, at=at))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from escmatrix.core.metrics.current_status import AGE_BUCKETS
 from escmatrix.core.metrics.report import Report
 
 if TYPE_CHECKING:
@@ -76,6 +75,7 @@ def rich_report(report: Report) -> RenderableType:
             num(s.customer_satisfaction.mean),
         )
     parts: list[RenderableType] = [title, trends, groups, _paths_table(report), _waits(report)]
+    parts.append(_follow_ups(report))
     if report.suggestions:
         suggest = Table(title="Suggested matrix changes", box=box.SIMPLE, title_justify="left")
         suggest.add_column("file")
@@ -85,6 +85,48 @@ def rich_report(report: Report) -> RenderableType:
             suggest.add_row(safe(s2.file), safe(s2.change), safe(s2.evidence))
         parts.append(suggest)
     return Group(*parts)
+
+
+def _follow_ups(report: Report) -> RenderableType:
+    """Debrief follow-ups: open (overdue in red) and done in the window, then per owner."""
+    from rich import box
+    from rich.console import Group
+    from rich.table import Table
+
+    from escmatrix.cli.output import safe
+
+    f = report.follow_ups
+    title = (
+        f"Debrief follow-ups: {len(f.open)} open, {f.overdue} overdue, "
+        f"{len(f.done)} done in the window"
+    )
+    if not f.open and not f.done:
+        return safe(title, "bold")
+    items = Table(title=title, box=box.SIMPLE, title_justify="left")
+    for column in ("issue", "#", "item", "owner", "due", "state"):
+        items.add_column(column)
+    for row in [*f.open, *f.done]:
+        state = (
+            ("overdue", "bold red")
+            if row.overdue
+            else (f"done {day(row.done_at)}", "green")
+            if row.done_at
+            else ("open", "")
+        )
+        items.add_row(
+            row.issue,
+            str(row.number),
+            safe(row.item),
+            safe(row.owner),
+            str(row.due),
+            safe(*state),
+        )
+    owners = Table(title="Follow-ups by owner", box=box.SIMPLE, title_justify="left")
+    for column in ("owner", "open", "overdue", "done in window"):
+        owners.add_column(column, justify="left" if column == "owner" else "right")
+    for o in f.by_owner:
+        owners.add_row(safe(o.owner), str(o.open), str(o.overdue), str(o.done))
+    return Group(items, owners)
 
 
 def _paths_table(report: Report) -> RenderableType:
@@ -125,100 +167,7 @@ def _waits(report: Report) -> RenderableType:
 
 
 def rich_dashboard(report: Report) -> RenderableType:
-    """`escmatrix dashboard`: the HTML dashboard's picture in panels."""
-    from rich import box
-    from rich.columns import Columns
-    from rich.console import Group
-    from rich.panel import Panel
-    from rich.table import Table
+    """`escmatrix dashboard`: the HTML dashboard's picture in panels (see `board`)."""
+    from escmatrix.cli.review_render.board import rich_dashboard as board
 
-    from escmatrix.cli.output import safe
-
-    current = report.current
-    labels = [label for label, _ in AGE_BUCKETS]
-    tiers = Table(box=box.SIMPLE, pad_edge=False)
-    tiers.add_column("tier")
-    for label in labels:
-        tiers.add_column(label, justify="right")
-    tiers.add_column("total", justify="right")
-    tiers.add_column("")
-    most = max((row.total for row in current.by_tier_age), default=0)
-    for row in current.by_tier_age:
-        tiers.add_row(
-            safe(row.tier),
-            *(str(row.buckets[label]) for label in labels),
-            str(row.total),
-            safe(_bar(row.total, most, 16), "cyan"),
-        )
-    risk = Table(box=box.SIMPLE, pad_edge=False)
-    for column in ("issue", "title", "owner", "clock", "due"):
-        risk.add_column(column)
-    for c in [*current.breached, *current.at_risk][:12]:
-        style = "bold red" if c.state == "breached" else "yellow"
-        risk.add_row(
-            safe(c.issue[:7]),
-            safe(c.title[:40]),
-            safe(c.owner),
-            safe(f"{c.clock}: {c.state}", style),
-            safe(stamp(c.due)),
-        )
-    handoffs = Table(box=box.SIMPLE, pad_edge=False)
-    for column in ("when", "issue", "from → to"):
-        handoffs.add_column(column)
-    for ho in current.recent_handoffs[:8]:
-        handoffs.add_row(
-            safe(stamp(ho.at)), safe(ho.issue[:7]), safe(f"{ho.previous} → {ho.owner}")
-        )
-    over = Table(box=box.SIMPLE, pad_edge=False)
-    for column in ("from", "opened", "aid median", "aid p90", "resolution median", ""):
-        over.add_column(column, justify="left" if column in ("from", "") else "right")
-    slowest = max((p.time_to_resolution.median or 0 for p in report.series), default=0)
-    for p in report.series[-13:]:
-        over.add_row(
-            day(p.start),
-            str(p.opened),
-            dur(p.time_to_aid.median),
-            dur(p.time_to_aid.p90),
-            dur(p.time_to_resolution.median),
-            safe(_bar(p.time_to_resolution.median or 0, slowest, 16), "magenta"),
-        )
-    csat = Table(box=box.SIMPLE, pad_edge=False)
-    csat.add_column("score")
-    csat.add_column("customers", justify="right")
-    csat.add_column("")
-    csat.add_column("partners", justify="right")
-    cust = report.headline.customer_satisfaction
-    part = report.headline.partner_satisfaction
-    top = max([*cust.distribution.values(), *part.distribution.values(), 0])
-    for k in ("5", "4", "3", "2", "1"):
-        csat.add_row(
-            k,
-            str(cust.distribution[k]),
-            safe(_bar(cust.distribution[k], top, 12), "green"),
-            str(part.distribution[k]),
-        )
-    head = safe(
-        f"{current.active} open now ({current.paused} paused, {current.flagged} flagged) · "
-        f"{len(current.at_risk)} clocks at risk · {len(current.breached)} breached · "
-        f"window {report.window.label} · at {stamp(current.at)}",
-        "bold",
-    )
-    return Group(
-        head,
-        Columns(
-            [
-                Panel(tiers, title="Open by tier and age"),
-                Panel(risk, title="At risk and breached"),
-            ]
-        ),
-        Columns(
-            [
-                Panel(over, title="Time to aid / resolution by opening period"),
-                Panel(
-                    csat,
-                    title=f"CSAT (customers mean {num(cust.mean)}, partners {num(part.mean)})",
-                ),
-            ]
-        ),
-        Columns([Panel(handoffs, title="Recent handoffs"), Panel(_paths_table(report))]),
-    )
+    return board(report)

@@ -15,6 +15,7 @@ from escmatrix.core.metrics.breakdowns import GroupRow, PathStats, Wait, groups,
 from escmatrix.core.metrics.current_status import TOP, CurrentStatus, current_status
 from escmatrix.core.metrics.doc import Doc
 from escmatrix.core.metrics.durations import Measured, measure_cut
+from escmatrix.core.metrics.follow_ups import FollowUps, follow_ups
 from escmatrix.core.metrics.review_lists import (
     ClockRow,
     FrictionGroup,
@@ -65,6 +66,7 @@ class Report(Doc):
     suggestions: list[Suggestion]
     review: ReviewInfo
     current: CurrentStatus
+    follow_ups: FollowUps
 
 
 IssueEvents = tuple[str, Sequence[ev.EventBase]]
@@ -202,4 +204,5 @@ def build_report(
             owners=list(review.owners),
         ),
         current=current_status(matrix, active_now, now),
+        follow_ups=follow_ups(issues, window.start, window.end, now),
     )
