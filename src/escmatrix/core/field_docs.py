@@ -25,6 +25,18 @@ COMMON: dict[str, str] = {
 }
 
 BY_MODEL: dict[str, dict[str, str]] = {
+    "IntakeFile": {
+        "rules": "how payloads become issues: the first rule whose source and `when` match wins",
+    },
+    "IntakeRule": {
+        "description": "what the rule is for, in a sentence",
+        "category": "the category id (matrix/categories.yaml) the issue opens in",
+        "severity": "the severity id it opens with (or give impact)",
+        "impact": "impact dimension -> level, for the severity thresholds to rate",
+        "customer": "the customer id (matrix/accounts.yaml) when the payload does not name one",
+        "partner": "the partner id (matrix/accounts.yaml) the issue involves",
+        "tags": "tags put on the issue",
+    },
     "AccountsFile": {
         "customers": "customers with special terms (contract targets, a liaison, what we share)",
         "partners": "partners with special terms, as for customers",
