@@ -17,13 +17,36 @@ def matrix(
     fmt: Annotated[
         Format, typer.Option("--format", "-f", help="table (a grid) or json.")
     ] = Format.table,
+    ladder: Annotated[
+        bool,
+        typer.Option(
+            "--ladder",
+            help="Show each tier's holder, response time, responsibilities and when to escalate.",
+        ),
+    ] = False,
+    tier: Annotated[
+        str | None,
+        typer.Option("--tier", help="Show one tier of the ladder in detail.", show_default=False),
+    ] = None,
 ) -> None:
-    """Show the escalation matrix: categories down, tiers across, owner and backup in each cell."""
+    """Show the escalation matrix: categories down, tiers across, owner and backup in each cell.
+    `--ladder` (or `--tier T`) shows the ladder itself: responsibilities and escalation criteria."""
     from escmatrix.cli import output, present, render
+    from escmatrix.core.errors import NotFound
 
     ws = workspace(ctx)
+    tiers = [t.id for t in ws.matrix.tiers]
+    if tier is not None and tier not in tiers:
+        raise NotFound(f"unknown tier {tier!r}", hint=f"tiers: {', '.join(tiers)}")
     if fmt is Format.json:
-        output.write_json(present.matrix_data(ws.matrix))
+        data = present.matrix_data(ws.matrix)
+        if tier is not None:
+            data = next(t for t in data["tiers"] if t["id"] == tier)
+        output.write_json(data)
+    elif ladder or tier is not None:
+        from escmatrix.cli.ladder_view import ladder as ladder_view
+
+        output.stdout().print(ladder_view(ws.matrix, tier))
     else:
         output.stdout().print(render.matrix_grid(ws.matrix))
 
