@@ -214,3 +214,38 @@ def test_log_survives_a_hook_that_drops_trailers(
     )
     tally(request, "bad input", "trailers-dropped", ok)
     assert ok, result.output
+
+
+# -- 7: times and durations out of range ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("at", ["9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z"])
+def test_times_out_of_range_are_refused_with_bounds(
+    tmp_repo: Repo, at: str, request: pytest.FixtureRequest
+) -> None:
+    route = tmp_repo.cli("route", "-c", "product-defect", "-s", "sev2", "--at", at)
+    listed = tmp_repo.cli("list", now=at)
+    ok = all(
+        r.exit_code == 2 and "out of range" in r.output and "1970-01-01" in r.output
+        for r in (route, listed)
+    ) and all(_clean(r.output, r.exit_code) for r in (route, listed))
+    tally(request, "bad input", f"time-out-of-range:{at[:4]}", ok)
+    assert ok, route.output + listed.output
+
+
+@pytest.mark.parametrize("duration", ["99999999999w", "9999999w"])
+def test_durations_out_of_range_are_refused_with_bounds(
+    tmp_repo: Repo, duration: str, request: pytest.FixtureRequest
+) -> None:
+    tmp_repo.edit("matrix/ladder.yaml", "response_time: ", f"response_time: {duration} #", 1)
+    line = tmp_repo.line_of("matrix/ladder.yaml", duration)
+    result = tmp_repo.cli("validate")
+    ok = (
+        result.exit_code == 1
+        and "matrix/ladder.yaml" in result.output
+        and f"{line}:" in result.output
+        and "longest duration" in result.output
+        and _clean(result.output, result.exit_code)
+    )
+    tally(request, "bad input", f"duration-out-of-range:{len(duration)}", ok)
+    assert ok, result.output

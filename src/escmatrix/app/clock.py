@@ -8,6 +8,10 @@ from datetime import UTC, datetime, timedelta
 from escmatrix.core.errors import UsageError
 
 ENV_VAR = "ESCMATRIX_NOW"
+# Times escmatrix reasons about: far enough either side for any real issue, near enough that a
+# deadline (a time plus the longest duration) still fits in a datetime.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 
 
 def parse_offset(text: str) -> timedelta | None:
@@ -30,7 +34,10 @@ def parse_instant(text: str, *, what: str = "time", base: datetime | None = None
     offset = parse_offset(text)
     if offset is not None:
         start = base if base is not None else datetime.now(UTC).replace(microsecond=0)
-        return (start + offset).astimezone(UTC)
+        try:
+            return _bounded((start + offset).astimezone(UTC), what, text)
+        except OverflowError:
+            raise _out_of_range(what, text) from None
     raw = text.strip()
     if raw.endswith(("Z", "z")):
         raw = raw[:-1] + "+00:00"
@@ -44,7 +51,24 @@ def parse_instant(text: str, *, what: str = "time", base: datetime | None = None
         ) from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
+    try:
+        return _bounded(value.astimezone(UTC), what, text)
+    except OverflowError:
+        raise _out_of_range(what, text) from None
+
+
+def _out_of_range(what: str, text: str) -> UsageError:
+    return UsageError(
+        f"{what} {text!r} is out of range: escmatrix works with times from "
+        f"{EARLIEST:%Y-%m-%d} to {LATEST:%Y-%m-%d}",
+        hint="give a time in that range, e.g. 2026-11-27T09:30:00Z",
+    )
+
+
+def _bounded(value: datetime, what: str, text: str) -> datetime:
+    if not EARLIEST <= value < LATEST:
+        raise _out_of_range(what, text)
+    return value
 
 
 class Clock:

@@ -58,6 +58,9 @@ Id = Annotated[
 ]
 
 
+LONGEST = timedelta(weeks=520)  # a deadline this far out still fits every date escmatrix handles
+
+
 def parse_duration(value: object) -> timedelta:
     """Parse '15m', '4h', '1h30m', '2d', '1w' into a timedelta."""
     if isinstance(value, timedelta):
@@ -70,7 +73,15 @@ def parse_duration(value: object) -> timedelta:
     if not value.strip() or not match:
         raise ValueError(f"{value!r} is not a duration; write e.g. '30m', '4h', '1h30m' or '2d'")
     weeks, days, hours, minutes = (int(g) if g else 0 for g in match.groups())
-    result = timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes)
+    try:
+        result = timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes)
+    except OverflowError:
+        result = LONGEST + LONGEST
+    if result > LONGEST:
+        raise ValueError(
+            f"{value!r} is longer than the longest duration escmatrix accepts "
+            f"({LONGEST.days // 7}w, about 10 years)"
+        )
     if result <= timedelta(0):
         raise ValueError("a duration must be longer than zero")
     return result
