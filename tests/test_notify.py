@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import json
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -26,7 +27,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from escmatrix.app.clock import Clock
 from escmatrix.app.workspace import Workspace
-from tests.support import TIMES, Repo
+from tests.support import TIMES, Repo, executable
 
 SLACK_SECRET = "SLACKPATH-9f2c71e4-secret"
 HOOK_SECRET = "HOOKPATH-4be81d0a-secret"
@@ -760,3 +761,76 @@ def test_starttls_against_a_server_without_it_is_a_plain_failure(wired: Wired) -
     assert result.exit_code == 1, result.output
     assert "does not support" in result.output and "STARTTLS" in result.output
     assert wired.mailbox.logins == []  # the password never went out in clear
+
+
+class _Trickle:
+    """A loopback server that answers one header line every `every` seconds, for a long time."""
+
+    def __init__(self, every: float = 1.0, lines: int = 120) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.every, self.lines, self.stop = every, lines, threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.sock.getsockname()[1]}/hook/{HOOK_SECRET}"
+
+    def _serve(self) -> None:
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._trickle, args=(conn,), daemon=True).start()
+
+    def _trickle(self, conn: Any) -> None:
+        with conn:
+            try:
+                conn.recv(65536)
+                conn.sendall(b"HTTP/1.1 200 OK\r\n")
+                for n in range(self.lines):
+                    if self.stop.wait(self.every):
+                        return
+                    conn.sendall(f"X-Slow-{n}: yes\r\n".encode())
+            except OSError:
+                return
+
+    def close(self) -> None:
+        self.stop.set()
+        self.sock.close()
+
+
+def test_a_trickling_endpoint_cannot_hold_a_command(wired: Wired) -> None:
+    """A server that sends one header a second (which resets any read timeout) for two minutes:
+    `open` gives the delivery its total deadline, keeps the message in the outbox and returns."""
+    server = _Trickle()
+    try:
+        wired.point_hook_at(server.url)
+        done = subprocess.run(
+            [
+                *executable(),
+                "--repo",
+                str(wired.repo.path),
+                "--now",
+                TIMES[0],
+                "open",
+                "-t",
+                "Slow endpoint",
+                "-c",
+                "product-defect",
+                "-s",
+                "sev3",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,  # the server would hold it for 120 s
+            check=False,
+        )
+    finally:
+        server.close()
+    assert done.returncode == 0, done.stderr
+    (entry,) = wired.outbox()
+    assert entry["channel"] == "hook" and "no complete answer within" in entry["reason"]
+    assert_no_secret(done.stdout + done.stderr + json.dumps(entry), "the output and the outbox")

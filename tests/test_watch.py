@@ -111,8 +111,10 @@ def test_push_race_is_retried(tmp_repo: Repo) -> None:
     assert marker.exists()
     pushed = [line for line in lines if line.get("step") == "push"]
     assert pushed[-1]["attempts"] == 2, pushed
-    log = git(origin, "log", "--format=%s", "main")
-    assert f"comment {issue}" in log and f"sweep {issue}" in log
+    fmt = "--format=%s|%(trailers:key=Escmatrix-Issue,valueonly,separator=%x2c)"
+    log = [line.split("|") for line in git(origin, "log", fmt, "main").splitlines()]
+    assert any(s.startswith("comment ") and i.strip() == issue for s, i in log), log
+    assert any(s.startswith("sweep ") and i.strip() == issue for s, i in log), log
     assert tmp_repo.head() == remote_head(origin)
     assert tmp_repo.status() == ""
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 Mode = Literal["send", "off", "dry-run"]
 MODES: tuple[Mode, ...] = ("send", "off", "dry-run")
 OUTBOX_LOCK_WAIT_SECONDS = 10.0
+COMMAND_BUDGET_SECONDS = 8.0
 FLUSH_HINT = "the next command or `escmatrix notify flush` retries it"
 
 
@@ -41,6 +43,12 @@ class _Run:
 
     retried: bool = False
     unreachable: set[str] = field(default_factory=set)
+    started: float = field(default_factory=time.monotonic)
+
+    def out_of_time(self) -> bool:
+        """A command spends at most COMMAND_BUDGET_SECONDS delivering; the rest waits in the
+        outbox for the next command or `notify flush`, so a slow endpoint never holds a responder."""
+        return time.monotonic() - self.started > COMMAND_BUDGET_SECONDS
 
 
 _runs: weakref.WeakKeyDictionary[Workspace, _Run] = weakref.WeakKeyDictionary()
@@ -129,6 +137,9 @@ def _deliver_new(
     from escmatrix.store.outbox import Entry, new_delivery_id, wall_clock
 
     label = _label(channel)
+    if run.out_of_time():
+        _queue(outbox, notice, channel, "this command's time for deliveries was used up")
+        return f"{label}: {notice.kind} pending in the outbox (out of time); {FLUSH_HINT}"
     if channel.id in waiting or channel.id in run.unreachable:
         # Never overtake an earlier message: a pager must see trigger before resolve.
         _queue(outbox, notice, channel, "queued behind earlier messages not delivered yet")
@@ -208,8 +219,10 @@ def flush(ws: Workspace, *, retry_failed: bool = False) -> FlushReport:
     from escmatrix.store.outbox import Outbox
 
     outbox = Outbox(ws.git.git_dir)
+    run = _run(ws)
+    run.started = float("inf")  # asked for by name: no budget, every message gets its try
     with outbox.locked(OUTBOX_LOCK_WAIT_SECONDS):
-        return _flush(ws, outbox, _run(ws), retry_failed=retry_failed)
+        return _flush(ws, outbox, run, retry_failed=retry_failed)
 
 
 def _flush(ws: Workspace, outbox: Outbox, run: _Run, *, retry_failed: bool) -> FlushReport:
@@ -237,7 +250,7 @@ def _flush(ws: Workspace, outbox: Outbox, run: _Run, *, retry_failed: bool) -> F
             outbox.save(entry)
             report.gave_up.append(entry)
             continue
-        if channel.id in run.unreachable:
+        if channel.id in run.unreachable or run.out_of_time():
             report.pending.append(entry)  # it did not answer a moment ago: keep the order
             continue
         report.attempted += 1

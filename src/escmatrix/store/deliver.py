@@ -13,7 +13,7 @@ import hashlib
 import hmac
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 
 TIMEOUT_SECONDS = 5.0
 CONNECT_TIMEOUT_SECONDS = 3.0
+# The whole delivery (connect, send, every byte of the answer): a server that trickles its answer
+# resets a read timeout forever, so this deadline is kept apart from the transport's timeouts.
+TOTAL_SECONDS = 6.0
 SIGNATURE_HEADER = "X-Escmatrix-Signature"
 DELIVERY_HEADER = "X-Escmatrix-Delivery"
 EVENT_HEADER = "X-Escmatrix-Event"
@@ -95,11 +98,29 @@ def send(
     if missing:
         return Outcome("unconfigured", f"${missing[0]} is not set here")
     secrets = [env[name] for name in channel.secrets]
-    try:
-        outcome = _send(channel, body, delivery_id, event, env)
-    except Exception as exc:  # a transport library surprise: keep the message, say what
-        outcome = Outcome("retry", f"{type(exc).__name__}: {exc}")
+    outcome = _within_deadline(lambda: _send(channel, body, delivery_id, event, env))
     return Outcome(outcome.status, scrub(outcome.reason, secrets))
+
+
+def _within_deadline(attempt: Callable[[], Outcome]) -> Outcome:
+    """`attempt()` in a worker thread, given TOTAL_SECONDS in all; past that it is abandoned (a
+    daemon thread, whose socket times out on its own) and the message is worth retrying later."""
+    import threading
+
+    result: list[Outcome] = []
+
+    def work() -> None:
+        try:
+            result.append(attempt())
+        except Exception as exc:  # a transport library surprise: keep the message, say what
+            result.append(Outcome("retry", f"{type(exc).__name__}: {exc}"))
+
+    worker = threading.Thread(target=work, name="escmatrix-delivery", daemon=True)
+    worker.start()
+    worker.join(TOTAL_SECONDS)
+    if not result:
+        return Outcome("retry", f"no complete answer within {TOTAL_SECONDS:g} s")
+    return result[0]
 
 
 def scrub(text: str, secrets: list[str]) -> str:
