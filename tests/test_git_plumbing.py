@@ -149,15 +149,16 @@ def test_first_commit_on_an_unborn_branch(tmp_path: Path, isolated_home: Path) -
     consistent(top)
 
 
-def test_detached_head_moves_alone(plain: Path) -> None:
-    """On a detached HEAD the commit moves HEAD and leaves the branch where it was."""
+def test_detached_head_is_refused(plain: Path) -> None:
+    """On a detached HEAD nothing is committed (a `git switch` would leave it behind): refused with
+    a hint, nothing staged, the branch and HEAD where they were (issue 15, case 11)."""
     branch = git(plain, "rev-parse", "main").strip()
     git(plain, "checkout", "-q", "--detach")
-    commit = GitRepo(plain).commit_files([write(plain / "x/y.yaml")], "detached", "", TRAILERS)
-    assert git(plain, "rev-parse", "HEAD").strip() == commit
+    with pytest.raises(Refused, match="HEAD is detached"):
+        GitRepo(plain).commit_files([write(plain / "x/y.yaml")], "detached", "", TRAILERS)
+    assert git(plain, "rev-parse", "HEAD").strip() == branch
     assert git(plain, "rev-parse", "main").strip() == branch
-    assert git(plain, "reflog", "-1", "--format=%gs", "HEAD").strip() == "commit: detached"
-    consistent(plain)
+    assert git(plain, "status", "--porcelain") == "?? x/y.yaml\n"  # written, never staged
 
 
 def test_a_moved_head_fails_safely_and_unstages(plain: Path) -> None:
