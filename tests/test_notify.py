@@ -834,3 +834,45 @@ def test_a_trickling_endpoint_cannot_hold_a_command(wired: Wired) -> None:
     (entry,) = wired.outbox()
     assert entry["channel"] == "hook" and "no complete answer within" in entry["reason"]
     assert_no_secret(done.stdout + done.stderr + json.dumps(entry), "the output and the outbox")
+
+
+def test_an_endpoint_echoing_its_path_never_puts_the_secret_anywhere(
+    wired: Wired, request: pytest.FixtureRequest
+) -> None:
+    """A 404 whose body repeats the request path (the secret part of a webhook URL, and a token
+    in its query): the outcome is kept, the secret is in neither stderr, the outbox nor
+    `notify list` (issue 15, case 6)."""
+    from tests.reliability.figures import tally
+
+    class Echo(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = f"no route for {self.path} (path {self.path.split('?')[0]})".encode()
+            self.send_response(404)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Echo)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        port = server.server_address[1]
+        wired.point_hook_at(f"http://127.0.0.1:{port}/hook/{HOOK_SECRET}?token={HMAC_KEY}")
+        result = wired.repo.cli(
+            "open", "-t", "Echo", "-c", "product-defect", "-s", "sev3", now=TIMES[0]
+        )
+        listed = wired.repo.cli("notify", "list", now=TIMES[0])
+    finally:
+        server.shutdown()
+    assert result.exit_code == 0, result.output
+    (entry,) = wired.outbox()
+    assert "HTTP 404" in entry["reason"] and "***" in entry["reason"]
+    texts = {"output": result.output, "outbox": json.dumps(entry), "notify list": listed.output}
+    clean = True
+    for where, text in texts.items():
+        for secret in SECRETS:
+            clean = clean and secret not in text
+        assert_no_secret(text, where)
+    tally(request, "bad input", "secret-echoed-by-endpoint", clean)

@@ -124,11 +124,33 @@ def _within_deadline(attempt: Callable[[], Outcome]) -> Outcome:
 
 
 def scrub(text: str, secrets: list[str]) -> str:
-    """`text` with every secret value replaced by ***."""
-    for secret in sorted(secrets, key=len, reverse=True):
-        if len(secret) >= 4:
-            text = text.replace(secret, "***")
+    """`text` with every secret value replaced by ***, and every part of a secret URL that a
+    server may echo on its own (its path, query, token-like path segments, query values)."""
+    pieces = {piece for secret in secrets for piece in _parts(secret)}
+    for piece in sorted(pieces, key=len, reverse=True):
+        if len(piece) >= 4:
+            text = text.replace(piece, "***")
     return text
+
+
+def _parts(secret: str) -> list[str]:
+    from urllib.parse import parse_qsl, unquote, urlsplit
+
+    parts = [secret]
+    if not secret.startswith(("http://", "https://")):
+        return parts
+    url = urlsplit(secret)
+    if url.path not in ("", "/"):
+        parts += [url.path, unquote(url.path)]
+    if url.query:
+        parts += [url.query, *(value for _, value in parse_qsl(url.query) if len(value) >= 6)]
+    if url.password:
+        parts.append(url.password)
+    for segment in url.path.split("/"):
+        # a token looks like one: long, or mixing digits in (not 'services' or 'hooks')
+        if len(segment) >= 16 or (len(segment) >= 6 and any(c.isdigit() for c in segment)):
+            parts += [segment, unquote(segment)]
+    return parts
 
 
 def _send(
