@@ -249,3 +249,52 @@ def test_durations_out_of_range_are_refused_with_bounds(
     )
     tally(request, "bad input", f"duration-out-of-range:{len(duration)}", ok)
     assert ok, result.output
+
+
+# -- 4: templates cannot exhaust the machine ------------------------------------------------------------
+
+TEMPLATE_BOMBS = {
+    "huge-power": "Hello {{ customer_name }}\n{{ 2**(2**33) }}\n",
+    "nested-loops": "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}\n",
+    "huge-string": "line one\n{{ ('x'*100000000)*30 }}\n",
+    "include-outside": "{% include '../../matrix/people.yaml' %}\n",
+    "import-absolute": "{% import '/etc/passwd' as p %}\n",
+    "huge-output": "{% for i in range(90000) %}{{ 'y' * 50 }}{% endfor %}\n",
+}
+
+
+@pytest.mark.parametrize("case", sorted(TEMPLATE_BOMBS))
+def test_a_template_cannot_exhaust_the_machine(
+    tmp_repo: Repo, case: str, request: pytest.FixtureRequest
+) -> None:
+    issue = tmp_repo.open("Checkout fails")
+    folder = tmp_repo.path / "playbooks" / "templates"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "executive.md.j2").write_text(TEMPLATE_BOMBS[case], encoding="utf-8")
+    done = subprocess.run(
+        [
+            *executable(),
+            "--repo",
+            str(tmp_repo.path),
+            "--now",
+            T0,
+            "comms",
+            "draft",
+            issue,
+            "--audience",
+            "executive",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,  # unbounded, these ran for minutes or took gigabytes
+        check=False,
+    )
+    out = done.stdout + done.stderr
+    ok = (
+        done.returncode == 1
+        and "playbooks/templates/executive.md.j2" in out
+        and "Traceback" not in out
+        and "passwd" not in done.stdout
+    )
+    tally(request, "bad input", f"template:{case}", ok)
+    assert ok, out[-2000:]
