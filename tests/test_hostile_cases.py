@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import shutil
 import stat
 import subprocess
 from pathlib import Path
@@ -298,3 +299,56 @@ def test_a_template_cannot_exhaust_the_machine(
     )
     tally(request, "bad input", f"template:{case}", ok)
     assert ok, out[-2000:]
+
+
+# -- 3: a read-only checkout ----------------------------------------------------------------------------
+
+
+def _make_read_only(repo: Repo) -> list[Path]:
+    """Make .git and issues/ unwritable, even for root: the immutable attribute (`chattr +i`)
+    where the file system has it, else a file where escmatrix would make its .git folder."""
+    paths = [repo.path / ".git", repo.path / "issues", *(repo.path / "issues").iterdir()]
+    done = subprocess.run(["chattr", "+i", *map(str, paths)], capture_output=True, check=False)
+    if done.returncode == 0:
+        return paths
+    subprocess.run(["chattr", "-i", *map(str, paths)], capture_output=True, check=False)
+    (repo.path / ".git" / "escmatrix").write_text("not a folder\n", encoding="utf-8")
+    return []
+
+
+def test_a_read_only_checkout_reads_and_refuses_writes_in_one_sentence(
+    tmp_repo: Repo, request: pytest.FixtureRequest
+) -> None:
+    issue = tmp_repo.open("Checkout fails", "product-defect", "sev1")
+    shutil.rmtree(tmp_repo.path / ".git" / "escmatrix", ignore_errors=True)
+    before = tmp_repo.head()
+    locked = _make_read_only(tmp_repo)
+    try:
+        reads = {
+            args[0]: subprocess.run(
+                [
+                    *executable(),
+                    "--repo",
+                    str(tmp_repo.path),
+                    "--now",
+                    "2026-03-03T09:00:00Z",
+                    *args,
+                ],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            for args in (["list"], ["show", issue], ["sweep"], ["report"], ["dashboard"])
+        }
+        write = tmp_repo.cli("comment", issue, "on a read-only mount")
+    finally:
+        if locked:
+            subprocess.run(["chattr", "-i", *map(str, locked)], check=True)
+    ok = all(r.returncode == 0 and "Traceback" not in r.stderr for r in reads.values())
+    ok = ok and issue[:4] in reads["list"].stdout
+    ok = ok and write.exit_code == 1 and "this checkout cannot be written" in write.output
+    ok = ok and tmp_repo.head() == before and "Traceback" not in write.output
+    tally(request, "bad input", "read-only-checkout", ok)
+    assert ok, {k: (r.returncode, r.stderr[-300:]) for k, r in reads.items()} | {
+        "write": write.output
+    }

@@ -12,6 +12,7 @@ hand is seen once it is committed (escmatrix never leaves its own changes uncomm
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import subprocess
@@ -127,11 +128,17 @@ class IssueCache:
     def _save(self, name: str, value: Any) -> None:
         if self.read_only:
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
         tmp = self.folder / f".{name}.{os.getpid()}.tmp"
-        with open(tmp, "wb") as handle:
-            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.folder / name)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            with open(tmp, "wb") as handle:
+                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.folder / name)
+        except OSError:
+            # A read-only checkout (a CI job's mount): the answer stands, it is just not kept.
+            self.read_only = True
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
 
     # -- the two views -----------------------------------------------------------------------
 
@@ -253,7 +260,10 @@ class IssueCache:
         if changed:
             stored["format"] = FORMAT
             if not self.read_only:
-                save_events(self.folder / "events.pickle", stored)
+                try:
+                    save_events(self.folder / "events.pickle", stored)
+                except OSError:
+                    self.read_only = True  # a read-only checkout: answered, not kept
         return [(issue_id, entries[issue_id][1]) for issue_id in sorted(entries)]
 
     def memo(self, name: str, key: tuple[Any, ...], compute: Callable[[], T]) -> T:

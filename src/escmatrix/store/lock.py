@@ -17,8 +17,15 @@ LOCK_WAIT_SECONDS = float(os.environ.get("ESCMATRIX_LOCK_WAIT", "10"))
 @contextmanager
 def exclusive(path: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
     """Hold an exclusive flock on `path`, waiting up to `wait` seconds for it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise Refused(
+            f"this checkout cannot be written ({exc.strerror or exc}: {path.parent}); reading "
+            "commands work here, recording ones need a writable clone",
+            hint="run it in a clone you can write, e.g. not on a read-only CI mount",
+        ) from None
     try:
         deadline = time.monotonic() + wait
         while True:
