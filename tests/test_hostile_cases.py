@@ -12,6 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.reliability.figures import tally
 from tests.support import T0, Repo, executable, git
@@ -352,3 +353,51 @@ def test_a_read_only_checkout_reads_and_refuses_writes_in_one_sentence(
     assert ok, {k: (r.returncode, r.stderr[-300:]) for k, r in reads.items()} | {
         "write": write.output
     }
+
+
+# -- 1: a severity removed from the matrix ----------------------------------------------------------------
+
+
+def _drop_severity(repo: Repo, severity: str) -> None:
+    for name, key in (("severity.yaml", "severities"), ("comms.yaml", "by_severity")):
+        path = repo.path / "matrix" / name
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if isinstance(data[key], list):
+            data[key] = [s for s in data[key] if s["id"] != severity]
+        else:
+            data[key].pop(severity, None)
+        path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    repo.git("commit", "-qam", f"drop {severity}")
+
+
+def test_a_removed_severity_is_skipped_by_the_sweep_and_can_be_rerated(
+    tmp_repo: Repo, request: pytest.FixtureRequest
+) -> None:
+    low = tmp_repo.open("Low one", "product-defect", "sev3")
+    high = tmp_repo.open("High one", "product-defect", "sev1")
+    _drop_severity(tmp_repo, "sev3")
+    later = "2026-03-04T09:00:00Z"
+    swept = tmp_repo.cli("sweep", "--apply", now=later)
+    validated = tmp_repo.cli("validate")
+    refused = tmp_repo.cli("route", low, "--severity", "sev2", now=later)
+    rerated = tmp_repo.cli(
+        "route", low, "--severity", "sev2", "--reason", "the customer escalated", now=later
+    )
+    ok = (
+        swept.exit_code == 0
+        and "skipped: the matrix no longer has severity 'sev3'" in swept.output
+        and tmp_repo.show(high, now=later)["tier"] != "frontline"  # the others still escalate
+        and validated.exit_code == 1
+        and f"issue {low}: unknown severity 'sev3'" in validated.output
+        and refused.exit_code == 2
+        and "--reason" in refused.output
+        and rerated.exit_code == 0
+        and all(_clean(r.output, r.exit_code) for r in (swept, validated, refused, rerated))
+    )
+    state = tmp_repo.show(low, now=later)
+    ok = ok and state["severity"] == "sev2"
+    (event,) = [p for p in tmp_repo.event_files(low) if p.endswith("-rerouted.yaml")]
+    data = yaml.safe_load((tmp_repo.path / event).read_text(encoding="utf-8"))
+    ok = ok and data["severity"] == "sev2" and data["reason"] == "the customer escalated"
+    tally(request, "bad input", "removed-severity", ok)
+    assert ok, swept.output + validated.output + refused.output + rerated.output

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cached_property, partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from escmatrix.app.clock import Clock
 from escmatrix.core.errors import EscmatrixError, Refused
@@ -419,31 +419,13 @@ class Workspace:
         assert recorded is not None
         return replace(recorded, before=before[0])
 
-    def reroute(self, prefix: str) -> tuple[Recorded, RouteDecision]:
-        from escmatrix.core import responder
-        from escmatrix.core.routing import IssueFacts
+    def reroute(
+        self, prefix: str, change: dict[str, Any] | None = None
+    ) -> tuple[Recorded, RouteDecision]:
+        """Re-route under the current matrix; `change` may re-rate it (see app/reroute.py)."""
+        from escmatrix.app.reroute import reroute
 
-        issue_id = self.resolve(prefix)
-        state = self.store.load(issue_id)
-        severity = (
-            None if state.impact else state.severity
-        )  # re-score impact under today's thresholds
-        facts = IssueFacts(
-            state.category,
-            severity,
-            dict(state.impact),
-            state.customer,
-            state.partner,
-            tuple(state.tags),
-        )
-        decision = self._route(facts, self.clock.now())
-        recorded = self.act(
-            issue_id,
-            "route",
-            lambda ctx, st: responder.reroute(ctx, st, decision),
-            lambda st: f"re-route to {decision.owner} at {decision.tier}",
-        )
-        return recorded, decision
+        return reroute(self, prefix, change or {})
 
     def open_follow_ups(self) -> list[OpenFollowUp]:
         """Debrief follow-ups not yet done, across every issue, soonest due first."""

@@ -124,9 +124,28 @@ class IssuePlan:
         return not self.events
 
 
+def missing_references(matrix: Matrix, issue: IssueState) -> list[str]:
+    """What the issue names that the matrix no longer has (a removed severity, category, tier)."""
+    gone = []
+    if issue.severity not in matrix.severities:
+        gone.append(f"severity {issue.severity!r}")
+    if issue.category not in matrix.categories:
+        gone.append(f"category {issue.category!r}")
+    if issue.tier not in {t.id for t in matrix.tiers}:
+        gone.append(f"tier {issue.tier!r}")
+    return gone
+
+
 def plan_issue(matrix: Matrix, issue: IssueState, now: datetime, ref: MatrixRef) -> IssuePlan:
     plan = IssuePlan(issue)
     if not issue.is_active or issue.status == "paused":
+        return plan
+    gone = missing_references(matrix, issue)
+    if gone:  # decided under a matrix that has changed since: say so, and leave it to people
+        plan.lines.append(
+            f"skipped: the matrix no longer has {', '.join(gone)}; re-route it "
+            f"(`escmatrix route {issue.id} --severity …`) or restore the matrix entry"
+        )
         return plan
     items = clocks(matrix, issue, now)
     by_name = {c.name: c for c in items}

@@ -125,6 +125,13 @@ class Rerouted(EventBase):
     tier: Id
     engaged: Id
     severity: Id
+    category: Id | None = Field(
+        default=None, description="the new category, when the re-route changed it"
+    )
+    impact: dict[Id, Id] | None = Field(
+        default=None, description="the new impact ratings, when the re-route changed them"
+    )
+    reason: Text = Field(default="", description="why the severity, impact or category changed")
 
 
 class Paused(EventBase):

@@ -283,6 +283,10 @@ def _apply(state: IssueState, event: ev.EventBase) -> None:
             if event.owner != state.owner:
                 state.owner, state.owner_since = event.owner, at
             state.rule, state.severity = event.rule, event.severity
+            if event.category is not None:
+                state.category = event.category
+            if event.impact is not None:
+                state.impact = dict(event.impact)
             _move_tier(state, event.tier, event.engaged, at)
             _note(state, event, f"re-routed by rule {event.rule} to {event.owner} at {event.tier}")
         case ev.Paused():

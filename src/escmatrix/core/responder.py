@@ -71,15 +71,29 @@ def open_issue(ctx: Context, decision: RouteDecision, title: str, description: s
     )
 
 
-def reroute(ctx: Context, state: IssueState, decision: RouteDecision) -> ev.Rerouted:
+def reroute(
+    ctx: Context,
+    state: IssueState,
+    decision: RouteDecision,
+    *,
+    category: str | None = None,
+    impact: dict[str, str] | None = None,
+    reason: str = "",
+) -> ev.Rerouted:
+    """Route the issue again under the current matrix; with a new category, severity or impact
+    (and a reason) the issue is re-rated too, and its clocks count against the new targets."""
     _require(state, ACTIVE, "re-route")
+    category = category if category not in (None, state.category) else None
+    impact = impact if impact is not None and impact != state.impact else None
     if (decision.owner, decision.tier, decision.severity.severity) == (
         state.owner,
         state.tier,
         state.severity,
-    ):
+    ) and (category, impact) == (None, None):
         raise Refused(
-            f"issue {state.id} already routes to {state.owner} at {state.tier}: nothing to change",
+            f"issue {state.id} already routes to {state.owner} at {state.tier} as "
+            f"{state.severity}: nothing to change",
+            hint="give --severity, --impact or --category (with --reason) to re-rate it",
         )
     return ev.Rerouted(
         **ctx.stamp(),
@@ -88,6 +102,9 @@ def reroute(ctx: Context, state: IssueState, decision: RouteDecision) -> ev.Rero
         tier=decision.tier,
         engaged=decision.engaged,
         severity=decision.severity.severity,
+        category=category,
+        impact=impact,
+        reason=reason.strip(),
     )
 
 

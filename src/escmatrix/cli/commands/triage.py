@@ -199,11 +199,23 @@ def route_(
             show_default=False,
         ),
     ] = None,
+    reason: Annotated[
+        str | None,
+        typer.Option(
+            "--reason",
+            "-r",
+            help="With an ISSUE and --severity, --impact or --category: why it is re-rated "
+            "(required then; it goes in the audit trail).",
+            show_default=False,
+        ),
+    ] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Preview who would get an issue and by when, with the rule that matched and why. Writes nothing.
 
-    With an ISSUE, re-route that open issue under the current matrix and record it.
+    With an ISSUE, re-route that open issue under the current matrix and record it; with
+    --severity, --impact or --category (and --reason) re-rate it too: its clocks then count
+    against the new severity's targets from the opening.
     """
     from escmatrix.app.clock import Clock, parse_instant
     from escmatrix.cli import output, present, render
@@ -211,7 +223,25 @@ def route_(
 
     ws = workspace(ctx, leave_no_trace=issue is None)  # a preview writes nothing, cache included
     if issue is not None:
-        done, decision = ws.reroute(issue)
+        if customer or partner or tag or at:
+            raise UsageError(
+                "with an ISSUE, route takes only --severity, --impact, --category and --reason",
+                hint="customer, partner and tags stay as the issue was opened",
+            )
+        change: dict[str, object] = {}
+        if severity is not None:
+            change["severity"] = severity
+        if impact:
+            change["impact"] = _facts(category or "-", None, impact, None, None, []).impact
+        if category is not None:
+            change["category"] = category
+        if change and not (reason or "").strip():
+            raise UsageError(
+                "re-rating an issue needs --reason", hint='e.g. --reason "two regions down now"'
+            )
+        if change:
+            change["reason"] = (reason or "").strip()
+        done, decision = ws.reroute(issue, change)
         if fmt is Format.table:
             output.stdout().print(
                 render.decision(decision, ws.matrix, timezone(ctx), title="Re-routed")
