@@ -401,3 +401,41 @@ def test_a_removed_severity_is_skipped_by_the_sweep_and_can_be_rerated(
     ok = ok and data["severity"] == "sev2" and data["reason"] == "the customer escalated"
     tally(request, "bad input", "removed-severity", ok)
     assert ok, swept.output + validated.output + refused.output + rerated.output
+
+
+# -- 2: people leave --------------------------------------------------------------------------------------
+
+
+def test_a_person_who_left_keeps_history_but_no_work(
+    tmp_repo: Repo, request: pytest.FixtureRequest
+) -> None:
+    issue = tmp_repo.open("Checkout fails", "product-defect", "sev2")
+    owner = tmp_repo.show(issue)["owner"]
+    path = tmp_repo.path / "matrix" / "people.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for person in data["people"]:
+        if person["id"] == owner:
+            person["left"] = "2026-03-02"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    tmp_repo.git("commit", "-qam", f"{owner} left")
+    later = "2026-03-02T12:00:00Z"
+    validated = tmp_repo.cli("validate", now=later)
+    tmp_repo.identify(owner)
+    acted = tmp_repo.cli("comment", issue, "still here?", now=later)
+    tmp_repo.identify("alex" if owner != "alex" else "sam")
+    swept = tmp_repo.cli("sweep", "--apply", now=later)
+    new_owner = tmp_repo.show(issue, now=later)["owner"]
+    ok = (
+        validated.exit_code == 1
+        and "departed-person" in validated.output
+        and f"its owner {owner} left on 2026-03-02" in validated.output
+        and "unknown actor" not in validated.output  # history still knows them
+        and acted.exit_code == 1
+        and "can no longer act" in acted.output
+        and swept.exit_code == 0
+        and f"reassign {owner} →" in swept.output
+        and new_owner != owner
+        and all(_clean(r.output, r.exit_code) for r in (validated, acted, swept))
+    )
+    tally(request, "bad input", "departed-person", ok)
+    assert ok, validated.output + acted.output + swept.output + new_owner

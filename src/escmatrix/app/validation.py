@@ -306,6 +306,20 @@ def _issue_references(
             + ("" if state.is_active else f" (the issue is {state.status})"),
             f"known {what}s: {', '.join(sorted(known[what])[:12]) or 'none'}",
         )
+    for key in ("owner", "engaged"):
+        person = matrix.people.get(getattr(state, key))
+        if state.is_active and person is not None and person.left is not None:
+            index = max(
+                (i for i, e in enumerate(events) if getattr(e, key, None) == person.id), default=0
+            )
+            yield _event_problem(
+                store,
+                files[index],
+                key,
+                "departed-person",
+                f"issue {state.id}: its {key} {person.id} left on {person.left}",
+                "the sweep hands it to the category's owner still here; or `escmatrix assign` it",
+            )
     for file, event in zip(files, events, strict=True):
         if event.actor not in matrix.people and event.actor != "automation":
             yield _event_problem(

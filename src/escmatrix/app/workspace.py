@@ -95,6 +95,11 @@ class Workspace:
                 hint="add yourself to matrix/people.yaml with that email, or run "
                 "`git config user.email` with the email your entry has",
             )
+        if person.has_left(self.clock.now()):
+            raise Refused(
+                f"{person.id} left on {person.left} (people.yaml) and can no longer act",
+                hint="act as someone still here (git config user.email)",
+            )
         return person.id, identity
 
     def _context(self, actor: str) -> responder.Context:

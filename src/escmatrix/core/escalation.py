@@ -43,7 +43,8 @@ def next_available_tier(
         holder = matrix.holder(tier, issue.owner)
         person = matrix.people.get(holder)
         if person is not None and person.is_away(at):
-            skipped.append(f"{tier.id} skipped: {holder} is out of office")
+            gone = "has left" if person.has_left(at) else "is out of office"
+            skipped.append(f"{tier.id} skipped: {holder} {gone}")
             continue
         return TierChoice(tier, holder, skipped)
     if not candidates:
@@ -124,6 +125,29 @@ class IssuePlan:
         return not self.events
 
 
+def _departed_owner(
+    matrix: Matrix, issue: IssueState, now: datetime, stamped: Stamp
+) -> ev.Assigned | None:
+    """An owner who has left hands the issue to the category's first owner still here."""
+    owner = matrix.people.get(issue.owner)
+    if owner is None or not owner.has_left(now):
+        return None
+    category = matrix.categories[issue.category]
+    here = [
+        p
+        for p in (category.primary, *category.backups)
+        if p in matrix.people and not matrix.people[p].is_away(now)
+    ]
+    if not here:
+        return None
+    return ev.Assigned(
+        **stamped,
+        owner=here[0],
+        previous=issue.owner,
+        reason=f"{issue.owner} left on {owner.left}; handed to the category's {here[0]}",
+    )
+
+
 def missing_references(matrix: Matrix, issue: IssueState) -> list[str]:
     """What the issue names that the matrix no longer has (a removed severity, category, tier)."""
     gone = []
@@ -150,6 +174,10 @@ def plan_issue(matrix: Matrix, issue: IssueState, now: datetime, ref: MatrixRef)
     items = clocks(matrix, issue, now)
     by_name = {c.name: c for c in items}
     stamped: Stamp = stamp(now, AUTOMATION, ref)
+    handoff = _departed_owner(matrix, issue, now, stamped)
+    if handoff is not None:
+        plan.events.append(handoff)
+        plan.lines.append(f"reassign {issue.owner} → {handoff.owner}: {handoff.reason}")
     reason = _trigger(matrix, issue, now, by_name)
     if reason is not None:
         index = matrix.tier_index(issue.tier)

@@ -11,7 +11,8 @@ function `lint_<subject>(matrix, ...)` yielding `Finding`s, in a module named af
 - channels.py: the channels each severity tells;
 - governance.py: who may override, when the matrix was last reviewed;
 - coverage.py: round-the-clock working hours behind a 24x7 tier;
-- schedule_gaps.py: on-call schedules that routing uses, someone on call at every hour.
+- schedule_gaps.py: on-call schedules that routing uses, someone on call at every hour;
+- departed.py: nobody who has left is still named as an owner, backup, pool or rotation.
 
 To add a rule: write its `lint_<subject>` function in a new module here (shared look-ups are in
 lookups.py), add its id, severity and summary to `_CATALOGUE` in findings.py, and call it at
@@ -25,6 +26,7 @@ from datetime import datetime
 from escmatrix.core.lint.categories import lint_categories
 from escmatrix.core.lint.channels import lint_channels
 from escmatrix.core.lint.coverage import lint_coverage
+from escmatrix.core.lint.departed import lint_departed
 from escmatrix.core.lint.findings import (
     RULES,
     Finding,
@@ -68,4 +70,5 @@ def lint(matrix: Matrix, *, now: datetime, playbooks: frozenset[str] | None) -> 
     found += lint_governance(matrix, now)
     found += lint_coverage(matrix, now)
     found += lint_schedule_gaps(matrix, now)
+    found += lint_departed(matrix, now)
     return found

@@ -60,6 +60,11 @@ _CATALOGUE: tuple[tuple[str, Level, str], ...] = (
     ("override-everybody", "error", "Governance does not let everybody override the routing."),
     ("coverage-gap", "error", "Someone who can hold a 24x7 tier is working at every hour."),
     ("schedule-gap", "error", "An on-call schedule that routing uses has someone at every hour."),
+    (
+        "departed-person",
+        "error",
+        "Nobody who has left owns, backs up, takes a pool's or a rotation's turn.",
+    ),
     ("review-overdue", "warning", "The matrix was reviewed within its review period."),
     ("playbook-invalid", "error", "Every playbook starts with valid front matter."),
     ("playbook-unknown-category", "error", "A playbook's category exists in the matrix."),

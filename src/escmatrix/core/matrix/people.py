@@ -56,9 +56,21 @@ class Person(Model):
         "`audit --require-signed` ties each commit's signer to the event's actor by these",
     )
 
+    left: date | None = Field(
+        default=None,
+        description="the day this person left: kept so history and audit still know them, but from "
+        "that day they cannot act, own, hold a tier or be routed to (validate names what still "
+        "points at them)",
+    )
+
+    def has_left(self, when: datetime | date) -> bool:
+        day = when.date() if isinstance(when, datetime) else when
+        return self.left is not None and day >= self.left
+
     def is_away(self, when: datetime) -> bool:
+        """Out of office that day, or gone for good: routing and the ladder pass them by."""
         day = when.date()
-        return any(a.starts <= day <= a.until for a in self.out_of_office)
+        return self.has_left(day) or any(a.starts <= day <= a.until for a in self.out_of_office)
 
 
 class PeopleFile(Model):
