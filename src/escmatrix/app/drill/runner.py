@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from escmatrix.app.clock import Clock
-from escmatrix.app.drill.sandbox import DrillWorkspace, copy_repository
+from escmatrix.app.drill.sandbox import DrillWorkspace, commit_all, copy_repository
 from escmatrix.app.workspace import Recorded
 from escmatrix.core import drill as d
 from escmatrix.core import responder
@@ -47,6 +47,8 @@ def run(
     root = copy_repository(source)
     try:
         result = _Run(root, scenario).play()
+        if keep:
+            commit_all(root)
     finally:
         if not keep:
             shutil.rmtree(root, ignore_errors=True)
@@ -64,6 +66,7 @@ class _Run:
         self.stalled: set[tuple[str, str, datetime]] = set()
         self.gap_keys: set[tuple[str | None, str, str]] = set()
         self.deadlines: dict[tuple[str, str, datetime], d.Deadline] = {}
+        self.by_name: dict[str, list[tuple[str, str, datetime]]] = {}  # deadlines per issue
         self.added_absences: dict[str, list[Absence]] = {}
 
     @property
@@ -334,6 +337,7 @@ class _Run:
                 record = self.deadlines.get(key)
                 if record is None:
                     record = self.deadlines[key] = d.Deadline(name, c.name, c.started, c.due)
+                    self.by_name.setdefault(name, []).append(key)
                 if record.state != "open":
                     continue
                 record.due = c.due
@@ -342,8 +346,9 @@ class _Run:
                     self._say(c.due, name, "missed", "", f"{c.name} deadline missed")
                 elif c.state == "met" or c.stopped_at is not None:
                     record.state, record.settled_at = "met", c.stopped_at or now
-            for key, record in self.deadlines.items():
-                if key[0] == name and key not in seen and record.state == "open":
+            for key in self.by_name.get(name, []):
+                record = self.deadlines[key]
+                if key not in seen and record.state == "open":
                     record.state, record.settled_at = "met", now  # superseded before it came due
 
     def _stalls(self, now: datetime) -> None:
