@@ -423,15 +423,20 @@ def test_a_person_who_left_keeps_history_but_no_work(
     tmp_repo.identify(owner)
     acted = tmp_repo.cli("comment", issue, "still here?", now=later)
     tmp_repo.identify("alex" if owner != "alex" else "sam")
+    listed = tmp_repo.cli("list", now=later)
+    shown = tmp_repo.cli("show", issue, now=later)
     swept = tmp_repo.cli("sweep", "--apply", now=later)
     new_owner = tmp_repo.show(issue, now=later)["owner"]
     ok = (
         validated.exit_code == 1
         and "departed-person" in validated.output
         and f"its owner {owner} left on 2026-03-02" in validated.output
+        and f"owner {owner!r} left on 2026-03-02" in validated.output  # the playbooks' owners
         and "unknown actor" not in validated.output  # history still knows them
         and acted.exit_code == 1
         and "can no longer act" in acted.output
+        and f"{owner} (left)" in listed.output
+        and "left on 2026-03-02" in shown.output
         and swept.exit_code == 0
         and f"reassign {owner} →" in swept.output
         and new_owner != owner

@@ -58,6 +58,10 @@ def person(matrix: Matrix | None, person_id: str | None) -> Text:
     if person_id is None:
         return Text("—")
     found = matrix.people.get(person_id) if matrix else None
+    if found is not None and found.left is not None:
+        return Text.assemble(
+            safe(f"{found.name} ({person_id})"), (f" — left on {found.left}", "bold red")
+        )
     return safe(f"{found.name} ({person_id})" if found else person_id)
 
 
@@ -191,6 +195,7 @@ def issue_list(
     tz: str,
     width: int,
     due: dict[str, tuple[str, str]] | None = None,
+    departed: frozenset[str] = frozenset(),
 ) -> list[Line]:
     """One line per issue, laid out by hand: a Rich Table is far too slow for thousands of rows.
 
@@ -212,7 +217,7 @@ def issue_list(
         "status": max(len(r.status) for r in rows),
         "sev": max(len(r.severity) for r in rows),
         "category": min(22, max(len(r.category) for r in rows)),
-        "owner": min(16, max(len(r.owner) for r in rows)),
+        "owner": min(16, max(len(r.owner) + (7 if r.owner in departed else 0) for r in rows)),
         "tier": min(16, max(len(r.tier) for r in rows)),
         "opened": 11,
     }
@@ -245,7 +250,7 @@ def issue_list(
             "status": (r.status, STATUS_STYLE.get(r.status, "")),
             "sev": (r.severity, ""),
             "category": (r.category, ""),
-            "owner": (r.owner, ""),
+            "owner": (r.owner + (" (left)" if r.owner in departed else ""), ""),
             "tier": (r.tier, ""),
             "opened": (opened(r.opened_at), ""),
         }

@@ -96,6 +96,13 @@ def owner_problems(
                 f"unknown owner {owner!r}: playbook owners are people",
                 _known("people", sorted(matrix.people)),
             )
+        elif matrix.people[owner].left is not None:
+            yield OwnerProblem(
+                ("owners", i),
+                f"owner {owner!r} left on {matrix.people[owner].left}",
+                "give the playbook an owner who is still here",
+                rule="departed-person",
+            )
     valid = step_owner_names(matrix) if step_owners is None else step_owners
     for i, step in enumerate(front.steps):
         if step.owner not in valid:

@@ -188,8 +188,14 @@ def list_(
         output.stdout().print("no issues match", style="dim")
     else:
         due = {i: (d.label(now), d.state) for i, d in deadlines.items()}
+        departed = frozenset(p.id for p in ws.matrix.people.values() if p.left is not None)
         lines = render.issue_list(
-            chosen, short, timezone(ctx), output.stdout().width, due if deadlines else None
+            chosen,
+            short,
+            timezone(ctx),
+            output.stdout().width,
+            due if deadlines else None,
+            departed,
         )
         output.print_laid_out(lines)
 
