@@ -14,9 +14,6 @@ place.
 
 from __future__ import annotations
 
-import functools
-import os
-import tempfile
 from collections.abc import Hashable, Iterable
 from pathlib import Path
 from typing import Any
@@ -32,6 +29,8 @@ from yaml.events import (
 )
 
 from escmatrix.core.errors import InvalidInput, Location, Problem
+from escmatrix.store.atomic import durability as durability
+from escmatrix.store.atomic import write_atomic as write_atomic
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_EXPANDED_NODES = 100_000
@@ -449,49 +448,3 @@ def dump_yaml(data: Any) -> str:
         width=100,
     )
     return text
-
-
-@functools.cache
-def _umask() -> int:
-    """The process's umask (reading it means setting it: once, and put back at once)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def write_atomic(path: Path, text: str, *, exclusive: bool = False) -> None:
-    """Write through a temp file in the same folder, fsync, then rename into place.
-
-    With `exclusive`, refuse to replace an existing file (event files are never rewritten).
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".part")
-    tmp = Path(tmp_name)
-    try:
-        # mkstemp makes the file 0600 whatever the umask; a file written in place would get
-        # 0666 less the umask, so a shared clone's group can read it
-        os.fchmod(fd, 0o666 & ~_umask())
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if exclusive:
-            os.link(tmp, path)  # fails if the target exists, unlike rename
-            tmp.unlink()
-        else:
-            os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

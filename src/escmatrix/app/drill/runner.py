@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import shutil
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -44,9 +45,12 @@ def run(
     source: Path, scenario: d.Scenario, *, keep: bool = False
 ) -> tuple[d.DrillResult, Path | None]:
     """Play the scenario on a copy of `source`; the copy is deleted unless `keep`."""
+    from escmatrix.store.yamlio import durability
+
     root = copy_repository(source)
     try:
-        result = _Run(root, scenario).play()
+        with durability(False):  # a throwaway repository: nothing to keep through a power cut
+            result = _Run(root, scenario).play()
         if keep:
             commit_all(root)
     finally:
@@ -67,6 +71,16 @@ class _Run:
         self.gap_keys: set[tuple[str | None, str, str]] = set()
         self.deadlines: dict[tuple[str, str, datetime], d.Deadline] = {}
         self.by_name: dict[str, list[tuple[str, str, datetime]]] = {}  # deadlines per issue
+        # What the loop already looked at: a state (by identity) seen at the last moment, and
+        # the moments each state can next change at. Only issues whose state changed, or with
+        # a moment since the last look, are observed and swept again: looking at every issue at
+        # every moment made a drill quadratic in its issues.
+        self.dirty: set[str] = set()  # issues whose state changed since the last look
+        self.arrival: dict[str, int] = {}  # issue id -> its place in arrival order
+        self.last_look: datetime | None = None
+        self.moment_cache: dict[str, tuple[int, list[datetime], datetime | None]] = {}
+        self.coming: list[tuple[datetime, str, int]] = []  # (moment, issue, state identity)
+        self.stall_dues: list[tuple[datetime, str, int]] = []  # tier response dues, likewise
         self.added_absences: dict[str, list[Absence]] = {}
 
     @property
@@ -86,10 +100,15 @@ class _Run:
             self.ws.clock = Clock(now)
             while agenda and agenda[0].at <= now:
                 self._do(agenda.pop(0), now)
-            self._observe(now)
-            self._sweep(now)
-            self._observe(now)
+            focus = self._focus(now)
+            self._observe(now, focus)
+            self._sweep(now, focus)
+            self._observe(now, focus | self.dirty)
             self._stalls(now)
+            for issue_id in self.dirty:
+                self._cached(self.states[issue_id])
+            self.dirty.clear()
+            self.last_look = now
             upcoming = [t for t in self._moments(now) if t > now]
             if agenda:
                 upcoming.append(agenda[0].at)
@@ -103,27 +122,66 @@ class _Run:
         self.result.outcomes = d.evaluate(s, self.result)
         return self.result
 
+    def _focus(self, now: datetime) -> set[str]:
+        """Issues worth looking at now: state changed, or a moment of theirs since the last look."""
+        if self.last_look is None:
+            for state in self.states.values():
+                self._cached(state)
+            return set(self.states)
+        return set(self.dirty) | self._due(self.coming, now)
+
+    def _due(self, heap: list[tuple[datetime, str, int]], now: datetime) -> set[str]:
+        """The issues with an entry in `heap` at or before `now` (taken out) for their current state."""
+        found: set[str] = set()
+        while heap and heap[0][0] <= now:
+            _, issue_id, identity = heapq.heappop(heap)
+            state = self.states.get(issue_id)
+            if state is not None and id(state) == identity:
+                found.add(issue_id)
+        return found
+
+    def _cached(self, state: IssueState) -> tuple[int, list[datetime], datetime | None]:
+        """(identity, moments, tier response due) of a state, worked out once per state."""
+        entry = self.moment_cache.get(state.id)
+        if entry is None or entry[0] != id(state):
+            now = self.ws.clock.now()
+            clock = tier_response(self.matrix, state, now)
+            due = clock.due if clock is not None and clock.stopped_at is None else None
+            entry = self.moment_cache[state.id] = (id(state), self._moments_of(state, now), due)
+            for moment in entry[1]:
+                heapq.heappush(self.coming, (moment, state.id, id(state)))
+            if due is not None:
+                heapq.heappush(self.stall_dues, (due, state.id, id(state)))
+        return entry
+
     def _moments(self, now: datetime) -> list[datetime]:
         """When something could next change: a clock coming due, at risk, or past a tier's
         resolution share."""
+        for state in self.states.values() if self.last_look is None else ():
+            self._cached(state)
+        self._due(self.coming, now)  # what is already past cannot be the next moment
+        while self.coming and id(self.states.get(self.coming[0][1])) != self.coming[0][2]:
+            heapq.heappop(self.coming)  # left by a state since replaced
+        return [self.coming[0][0]] if self.coming else []
+
+    def _moments_of(self, state: IssueState, now: datetime) -> list[datetime]:
         found: list[datetime] = []
-        for state in self.states.values():
-            if not state.is_active or state.status == "paused":
+        if not state.is_active or state.status == "paused":
+            return found
+        targets = targets_for(self.matrix, state.severity, state.customer, state.partner)
+        if targets.calendar != "24x7" and targets.calendar not in self.matrix.calendars:
+            return found
+        clock = work_clock(self.matrix, targets.calendar)
+        pauses = pauses_of(state)
+        for c in clocks(self.matrix, state, now):
+            if c.stopped_at is not None:
                 continue
-            targets = targets_for(self.matrix, state.severity, state.customer, state.partner)
-            if targets.calendar != "24x7" and targets.calendar not in self.matrix.calendars:
-                continue
-            clock = work_clock(self.matrix, targets.calendar)
-            pauses = pauses_of(state)
-            for c in clocks(self.matrix, state, now):
-                if c.stopped_at is not None:
-                    continue
-                found.append(c.due)
-                found.append(clock.add(c.started, c.target * AT_RISK_SHARE, pauses))
-                if c.name == "resolution":
-                    share = self._resolution_share(state)
-                    if share is not None:
-                        found.append(clock.add(c.started, c.target * share, pauses))
+            found.append(c.due)
+            found.append(clock.add(c.started, c.target * AT_RISK_SHARE, pauses))
+            if c.name == "resolution":
+                share = self._resolution_share(state)
+                if share is not None:
+                    found.append(clock.add(c.started, c.target * share, pauses))
         return found
 
     def _resolution_share(self, state: IssueState) -> float | None:
@@ -270,6 +328,10 @@ class _Run:
         self.ws.replace_matrix(
             Matrix.assemble({**matrix.files, "people": PeopleFile(people=people)})
         )
+        self.moment_cache.clear()  # worked out under the matrix before: look at everything again
+        self.coming.clear()
+        self.stall_dues.clear()
+        self.last_look = None
         self._say(now, None, event.do, person_id, detail)
         if event.do == "away":
             for state in self.states.values():
@@ -290,8 +352,12 @@ class _Run:
 
     # -- the sweep, clocks and gaps --------------------------------------------------------------
 
-    def _sweep(self, now: datetime) -> None:
-        _, recorded = self.ws.sweep(apply=True)
+    def _sweep(self, now: datetime, focus: set[str]) -> None:
+        self.ws.focus = focus
+        try:
+            _, recorded = self.ws.sweep(apply=True)
+        finally:
+            self.ws.focus = None
         self.result.sweeps += 1
         for done in recorded:
             self._recorded(done, self.states.get(done.state.id), now)
@@ -300,6 +366,8 @@ class _Run:
         state = done.state
         name = self.names.get(state.id, state.id)
         self.states[state.id] = state
+        self.dirty.add(state.id)
+        self.arrival.setdefault(state.id, len(self.arrival))
         start = len(before.timeline) if before else 0
         for entry in state.timeline[start:]:
             self._say(entry.at, name, entry.kind, entry.actor, entry.summary)
@@ -326,9 +394,11 @@ class _Run:
             for gap in d.engagement_gaps(self.matrix, name, state, now):
                 self._gap(gap)
 
-    def _observe(self, now: datetime) -> None:
-        """Record every clock's state; a clock seen breached is a missed deadline."""
-        for issue_id, state in self.states.items():
+    def _observe(self, now: datetime, focus: set[str]) -> None:
+        """Record the clocks' state of the issues in focus; a clock seen breached is a missed
+        deadline."""
+        for issue_id in sorted(focus, key=self.arrival.__getitem__):  # in arrival order
+            state = self.states[issue_id]
             name = self.names[issue_id]
             seen = set()
             for c in clocks(self.matrix, state, now):
@@ -354,7 +424,9 @@ class _Run:
     def _stalls(self, now: datetime) -> None:
         """A tier's response time passed without acknowledgement and nothing moves it on."""
         top = self.matrix.tiers[-1].id if self.matrix.tiers else ""
-        for issue_id, state in self.states.items():
+        # elapsed >= target only from the due time on: look at those whose due came
+        for issue_id in sorted(self._due(self.stall_dues, now), key=self.arrival.__getitem__):
+            state = self.states[issue_id]
             if not state.is_active or state.status == "paused":
                 continue
             clock = tier_response(self.matrix, state, now)

@@ -107,10 +107,14 @@ class DrillWorkspace(Workspace):
             self._states[issue_id] = self.store.load(issue_id)
         return self._states[issue_id]
 
+    focus: set[str] | None = None  # the runner's: only these issues are swept at this moment
+
     def issues(self, wanted: Callable[[IssueSummary], bool] | None = None) -> list[IssueState]:
         from escmatrix.core.summary import IssueSummary
 
-        states = [self.issue(issue_id) for issue_id in self.store.issue_ids()]
+        # the sweep orders what it finds itself: the focus needs no listing of issues/
+        ids = self.store.issue_ids() if self.focus is None else sorted(self.focus)
+        states = [self.issue(issue_id) for issue_id in ids]
         return [s for s in states if wanted is None or wanted(IssueSummary.of(s))]
 
     def _record(self, issue_id: str, *args: Any, **kwargs: Any) -> Recorded | None:
