@@ -10,13 +10,15 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from escmatrix.app.workspace import Recorded, Workspace
 from escmatrix.core.matrix import Matrix
 from escmatrix.store.git import GitRepo, Identity
+from escmatrix.store.issues import EventFile, IssueStore
 
 if TYPE_CHECKING:
+    from escmatrix.core.events import EventBase
     from escmatrix.core.issue import IssueState
     from escmatrix.core.summary import IssueSummary
 
@@ -42,6 +44,25 @@ class _DrillGit(GitRepo):
     ) -> str:
         self.made += 1
         return f"drill{self.made:035d}"  # stands in for a commit id: 40 characters, never real
+
+
+class _DrillStore(IssueStore):
+    """The issue store, remembering every event it wrote or read (event files never change)."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(root)
+        self._known: dict[Path, EventBase] = {}
+
+    def read_event(self, file: EventFile) -> EventBase:
+        found = self._known.get(file.path)
+        if found is None:
+            found = self._known[file.path] = super().read_event(file)
+        return found
+
+    def write(self, paths: list[Path], events: list[EventBase]) -> list[Path]:
+        written = super().write(paths, events)
+        self._known.update(zip(written, events, strict=True))
+        return written
 
 
 def commit_all(root: Path) -> None:
@@ -117,12 +138,35 @@ class DrillWorkspace(Workspace):
         states = [self.issue(issue_id) for issue_id in ids]
         return [s for s in states if wanted is None or wanted(IssueSummary.of(s))]
 
-    def _record(self, issue_id: str, *args: Any, **kwargs: Any) -> Recorded | None:
+    @cached_property
+    def store(self) -> IssueStore:
+        return _DrillStore(self.root)
+
+    def _record(
+        self,
+        issue_id: str,
+        action: str,
+        actor: str,
+        identity: Identity,
+        decide: Callable[[], list[EventBase]],
+        describe: Callable[[list[EventBase]], tuple[str, str]],
+    ) -> Recorded | None:
+        """As a command records, less what guards a shared repository against other processes
+        and crashes (the lock, the journal): one drill alone writes its throwaway copy."""
+        from escmatrix.core.audit_rules import refuse_before_opening
+
         self._states.pop(issue_id, None)
-        try:
-            return super()._record(issue_id, *args, **kwargs)
-        finally:
-            self._states.pop(issue_id, None)
+        new_events = decide()
+        if not new_events:
+            return None
+        if not any(getattr(e, "event", "") == "opened" for e in new_events):
+            refuse_before_opening([e.at for e in new_events], self.issue(issue_id).opened_at)
+        paths = self.store.next_paths(issue_id, new_events)
+        message, body = describe(new_events)
+        files = self.store.write(paths, new_events)
+        commit = self.git.commit_files(files, message, body, {}, identity)
+        self._states.pop(issue_id, None)
+        return Recorded(self.issue(issue_id), files, commit, action)
 
     def replace_matrix(self, matrix: Matrix) -> None:
         self.__dict__["matrix"] = matrix  # `matrix` is a cached property: this is its cache
