@@ -18,7 +18,7 @@ from escmatrix.store.git import GitRepo, Identity
 from escmatrix.store.issues import EventFile, IssueStore
 
 if TYPE_CHECKING:
-    from escmatrix.core.events import EventBase
+    from escmatrix.core.events import EventBase, MatrixRef
     from escmatrix.core.issue import IssueState
     from escmatrix.core.summary import IssueSummary
 
@@ -32,6 +32,13 @@ class _DrillGit(GitRepo):
     commits them in one go when the repository is kept (`drill --keep`)."""
 
     made = 0
+    ref: MatrixRef | None = None
+
+    def matrix_ref(self) -> MatrixRef:
+        """HEAD never moves during a drill: the copied matrix's reference, read once."""
+        if self.ref is None:
+            self.ref = super().matrix_ref()
+        return self.ref
 
     def commit_files(
         self,
