@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import shutil
 import stat
@@ -444,3 +445,40 @@ def test_a_person_who_left_keeps_history_but_no_work(
     )
     tally(request, "bad input", "departed-person", ok)
     assert ok, validated.output + acted.output + swept.output + new_owner
+
+
+# -- 14: drills at scale ------------------------------------------------------------------------------
+
+
+def test_a_drill_of_hundreds_of_issues_finishes_and_accounts_for_every_one(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """A 200-issue drill on the example matrix (the benchmark's generator, benchmarks/
+    drill_scale.py) completes (it was quadratic: 3,000 issues did not finish in 120 s) and its
+    result names every issue. Speed itself is measured by the benchmark, not here."""
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    sys.path.insert(0, str(root / "benchmarks"))
+    try:
+        from drill_scale import scenario
+    finally:
+        sys.path.remove(str(root / "benchmarks"))
+    path = tmp_path / "scale.yaml"
+    path.write_text(yaml.safe_dump(scenario(200), sort_keys=False), encoding="utf-8")
+    done = subprocess.run(
+        [*executable(), "--repo", str(root), "drill", str(path), "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=300,  # a hang guard: it takes a few seconds
+        check=False,
+    )
+    data = json.loads(done.stdout) if done.stdout.startswith("{") else {}
+    ok = (
+        done.returncode in (0, 1)
+        and "Traceback" not in done.stderr
+        and len(data.get("issues", {})) == 200
+        and len({d["issue"] for d in data.get("deadlines", [])}) == 200
+    )
+    tally(request, "bad input", "drill-at-scale", ok)
+    assert ok, (done.returncode, done.stderr[-500:], list(data)[:10])

@@ -169,9 +169,9 @@ class DrillWorkspace(Workspace):
         if not any(getattr(e, "event", "") == "opened" for e in new_events):
             refuse_before_opening([e.at for e in new_events], self.issue(issue_id).opened_at)
         paths = self.store.next_paths(issue_id, new_events)
-        message, body = describe(new_events)
         files = self.store.write(paths, new_events)
-        commit = self.git.commit_files(files, message, body, {}, identity)
+        # no commit message: nothing is committed one by one (working one out lists every issue)
+        commit = self.git.commit_files(files, action, "", {}, identity)
         self._states.pop(issue_id, None)
         return Recorded(self.issue(issue_id), files, commit, action)
 
