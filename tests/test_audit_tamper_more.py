@@ -465,3 +465,12 @@ def test_since_is_a_revision_never_an_option(opened: tuple[Repo, str], value: st
     assert "Traceback" not in result.output
     assert "is not a revision" in result.output or "names no commit" in result.output
     assert not (repo.path / "written.txt").exists()
+
+
+def test_a_clock_far_ahead_is_a_warning_at_write_time(opened: tuple[Repo, str]) -> None:
+    """An event dated far past everything the repository knows is written, with a warning."""
+    repo, issue = opened
+    far = repo.cli("comment", issue, "from the future", now="2027-03-02T09:00:00Z")
+    assert far.exit_code == 0 and "days after the newest time" in far.output, far.output
+    near = repo.cli("comment", issue, "an hour on", now="2027-03-02T10:00:00Z")
+    assert near.exit_code == 0 and "warning" not in near.output, near.output

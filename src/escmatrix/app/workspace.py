@@ -47,6 +47,7 @@ class Recorded:
     commit: str
     action: str
     before: IssueState | None = None
+    warnings: tuple[str, ...] = ()  # e.g. a clock far ahead of everything the repository knows
 
 
 class Workspace:
@@ -307,7 +308,7 @@ class Workspace:
         describe: Callable[[list[EventBase]], tuple[str, str]],
     ) -> Recorded | None:
         """Decide under the lock, append the events and commit them once; None if nothing to record."""
-        from escmatrix.core.audit_rules import refuse_before_opening
+        from escmatrix.core.audit_rules import clock_ahead, refuse_before_opening
 
         with exclusive(self.lock_path):
             journal = Journal(self.git.git_dir)
@@ -320,9 +321,12 @@ class Workspace:
             new_events = decide()
             if not new_events:
                 return None
+            last = None
             if not any(getattr(e, "event", "") == "opened" for e in new_events):
-                opened = self.store.load(issue_id).opened_at
-                refuse_before_opening([e.at for e in new_events], opened)
+                known = self.store.load(issue_id)
+                refuse_before_opening([e.at for e in new_events], known.opened_at)
+                last = known.last_event_at
+            ahead = clock_ahead(max(e.at for e in new_events), [last, self.git.head_time()])
             paths = self.store.next_paths(issue_id, new_events)
             message, body = describe(new_events)
             entry = journal.begin(
@@ -354,7 +358,7 @@ class Workspace:
                 raise
             journal.end(entry)
         state = self.store.load(issue_id)
-        return Recorded(state, files, commit, action)
+        return Recorded(state, files, commit, action, warnings=(ahead,) if ahead else ())
 
     def _message(
         self,

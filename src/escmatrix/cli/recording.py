@@ -24,6 +24,8 @@ ReasonOpt = Annotated[
 def finish(ctx: typer.Context, ws: Workspace, done: Recorded, fmt: Format, message: str) -> None:
     from escmatrix.cli import output, present
 
+    for warning in done.warnings:  # a clock far ahead: said before anything else, not dimmed
+        output.stderr().print(output.safe(warning))
     if fmt is Format.json:
         data = present.issue_data(done.state, ws.matrix, ws.clock.now(), timeline=False)
         data["commit"] = done.commit

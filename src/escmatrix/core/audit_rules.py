@@ -14,6 +14,9 @@ from datetime import datetime, timedelta
 # fixed clock dates both). A commit made later than that by hand is a backdated event.
 FUTURE_TOLERANCE = timedelta(minutes=5)
 BACKDATE_TOLERANCE = timedelta(hours=1)
+# A clock this far past everything the repository knows (the issue's last event, HEAD's commit) is
+# more likely wrong than right: the event is written, with a warning.
+CLOCK_AHEAD = timedelta(days=7)
 
 SSH_KEY = re.compile(
     r"^(?P<type>(?:ssh|ecdsa|sk)-[A-Za-z0-9@.-]+)\s+(?P<blob>[A-Za-z0-9+/]+=*)(?:\s.*)?$"
@@ -86,4 +89,18 @@ def refuse_before_opening(times: list[datetime], opened: datetime | None) -> Non
         f"the clock says {min(times):%Y-%m-%d %H:%M:%S} UTC, before this issue was opened "
         f"({opened:%Y-%m-%d %H:%M:%S} UTC); nothing was recorded",
         hint="check --now / ESCMATRIX_NOW and the machine's clock",
+    )
+
+
+def clock_ahead(at: datetime, known: list[datetime | None]) -> str | None:
+    """A warning when the clock that dates an event is far past the newest time the repository
+    knows (a laptop clock years ahead, a mistyped --now), or None."""
+    newest = max((k for k in known if k is not None), default=None)
+    if newest is None or at - newest <= CLOCK_AHEAD:
+        return None
+    days = (at - newest).days
+    return (
+        f"warning: the clock says {at:%Y-%m-%d %H:%M} UTC, {days} days after the newest time this "
+        f"repository knows ({newest:%Y-%m-%d %H:%M} UTC); if the machine's clock or --now is "
+        "wrong, record a correcting comment: audit dates events by it"
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from escmatrix.core.errors import GitFailure
@@ -33,6 +33,17 @@ class LogEntry:
 
 class GitHistory(GitRunner):
     """Reading the history of the repository."""
+
+    def head_time(self) -> datetime | None:
+        """HEAD's committer date (None before the first commit): the newest time git knows here."""
+        found = self._read("HEAD")
+        if found is None or found[1] != "commit":
+            return None
+        for line in found[2].split(b"\n\n", 1)[0].split(b"\n"):
+            if line.startswith(b"committer "):
+                stamp = line.rsplit(b" ", 2)[1]
+                return datetime.fromtimestamp(int(stamp), UTC) if stamp.isdigit() else None
+        return None
 
     def matrix_commit(self) -> str:
         """The last commit that changed matrix/ (a hint; `matrix_ref` names the matrix by content)."""
