@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from escmatrix.core import responder
+from escmatrix.core.errors import UsageError
 from escmatrix.core.routing import IssueFacts
 
 if TYPE_CHECKING:
@@ -15,7 +16,12 @@ if TYPE_CHECKING:
 
 def reroute(ws: Workspace, prefix: str, change: dict[str, Any]) -> tuple[Recorded, RouteDecision]:
     """Re-route under the current matrix; `change` may give a new category, severity or
-    impact, and the reason for it."""
+    impact, and the reason for it (required then)."""
+    reason = str(change.get("reason") or "").strip()
+    if any(key in change for key in ("severity", "impact", "category")) and not reason:
+        raise UsageError(
+            "re-rating an issue needs --reason", hint='e.g. --reason "two regions down now"'
+        )
     issue_id = ws.resolve(prefix)
     state = ws.store.load(issue_id)
     impact = change.get("impact")
@@ -40,7 +46,7 @@ def reroute(ws: Workspace, prefix: str, change: dict[str, Any]) -> tuple[Recorde
             decision,
             category=change.get("category"),
             impact=dict(facts.impact) if ("impact" in change or "severity" in change) else None,
-            reason=change.get("reason", ""),
+            reason=reason,
         ),
         lambda st: f"re-route to {decision.owner} at {decision.tier}",
     )

@@ -38,14 +38,14 @@ def sentence(exc: Exception) -> str:
 class ObjectReader:
     """One `git cat-file --batch` kept open: every object a command reads, for one process."""
 
-    def __init__(self, top: Path) -> None:
+    def __init__(self, top: Path, env: dict[str, str] | None = None) -> None:
         self._process = subprocess.Popen(
             ["git", "cat-file", "--batch"],
             cwd=top,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
-            env={**os.environ, **C_LOCALE},
+            env={**os.environ, **C_LOCALE, **(env or {})},
         )
         self._closer = weakref.finalize(self, ObjectReader._close, self._process)
 
@@ -83,6 +83,26 @@ class ObjectReader:
         size = int(fields[2])
         data = stdout.read(size + 1)[:-1]
         return fields[0].decode(), fields[1].decode(), data
+
+    def read_many(self, names: list[str], chunk: int = 1000) -> dict[str, bytes]:
+        """The content of many objects, pipelined: a chunk of names at a time, well inside a
+        pipe's buffer, so neither side waits for the other. Names that name nothing are left out."""
+        stdin: IO[bytes] | None = self._process.stdin
+        stdout: IO[bytes] | None = self._process.stdout
+        assert stdin is not None and stdout is not None
+        found: dict[str, bytes] = {}
+        for start in range(0, len(names), chunk):
+            part = names[start : start + chunk]
+            try:
+                stdin.write("".join(n + "\n" for n in part).encode())
+                stdin.flush()
+            except OSError as exc:
+                raise GitFailure(f"git cat-file stopped: {exc}") from None
+            for name in part:
+                fields = stdout.readline().split()
+                if len(fields) == 3:
+                    found[name] = stdout.read(int(fields[2]) + 1)[:-1]
+        return found
 
 
 class GitRunner:

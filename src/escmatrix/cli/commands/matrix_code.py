@@ -151,7 +151,7 @@ def schema(
             )
         console.print(output.safe(f"{len(rendered)} schemas in {folder} are up to date"))
         return
-    from escmatrix.cli.outpaths import output_folder, write_failed
+    from escmatrix.store.outpaths import output_folder, write_failed
 
     output_folder(folder, what="the schema files")
     try:

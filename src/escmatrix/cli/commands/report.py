@@ -139,7 +139,7 @@ def report(
     elif fmt is ReportFormat.markdown:
         sys.stdout.write(review_render.markdown(data))
     elif fmt is ReportFormat.html:
-        from escmatrix.cli.outpaths import output_folder, write_failed
+        from escmatrix.store.outpaths import output_folder, write_failed
         from escmatrix.store.yamlio import write_atomic
 
         assert out is not None

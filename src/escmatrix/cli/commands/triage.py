@@ -235,12 +235,8 @@ def route_(
             change["impact"] = _facts(category or "-", None, impact, None, None, []).impact
         if category is not None:
             change["category"] = category
-        if change and not (reason or "").strip():
-            raise UsageError(
-                "re-rating an issue needs --reason", hint='e.g. --reason "two regions down now"'
-            )
-        if change:
-            change["reason"] = (reason or "").strip()
+        if reason is not None:
+            change["reason"] = reason
         done, decision = ws.reroute(issue, change)
         if fmt is Format.table:
             output.stdout().print(

@@ -10,15 +10,13 @@ and one `git diff-tree` per parent of each merge.
 
 from __future__ import annotations
 
-import os
-import subprocess
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from escmatrix.core.errors import GitFailure, UsageError
-from escmatrix.store.git_runner import C_LOCALE, GitError, sentence
+from escmatrix.store.git_runner import GitError, ObjectReader, sentence
 
 if TYPE_CHECKING:
     from escmatrix.store.git import GitRepo
@@ -47,7 +45,7 @@ class History:
         self.repo = repo
         prefix = repo.rel(repo.root)
         self.prefix = "" if prefix in ("", ".") else prefix + "/"
-        self._blobs: subprocess.Popen[bytes] | None = None
+        self._objects: ObjectReader | None = None
 
     def git(self, *args: str, config: tuple[str, ...] = ()) -> str:
         try:
@@ -198,51 +196,25 @@ class History:
 
     def read(self, name: str) -> tuple[str, bytes] | None:
         """(object id, content) of what `name` names (an id or `commit:path`); None if nothing."""
-        if self._blobs is None:
-            self._blobs = subprocess.Popen(
-                ["git", "cat-file", "--batch"],
-                cwd=self.repo.top,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-                env={**os.environ, **C_LOCALE, **HONEST},
-            )
-        assert self._blobs.stdin and self._blobs.stdout
-        self._blobs.stdin.write(name.encode() + b"\n")
-        self._blobs.stdin.flush()
-        header = self._blobs.stdout.readline().decode().split()
-        if len(header) < 3 or header[1] == "missing":
-            return None
-        data = self._blobs.stdout.read(int(header[2]) + 1)[:-1]
-        return header[0], data
+        found = self._reader().read(name)
+        return (found[0], found[2]) if found else None
 
-    def read_many(self, names: list[str], chunk: int = 1000) -> dict[str, bytes]:
-        """The content of many objects, pipelined (a chunk of names at a time, well inside a pipe's
-        buffer, so neither side waits for the other); names that name nothing are left out."""
-        self.read("HEAD")  # start the process
-        assert self._blobs is not None and self._blobs.stdin and self._blobs.stdout
-        found: dict[str, bytes] = {}
-        for start in range(0, len(names), chunk):
-            part = names[start : start + chunk]
-            self._blobs.stdin.write("".join(n + "\n" for n in part).encode())
-            self._blobs.stdin.flush()
-            for name in part:
-                header = self._blobs.stdout.readline().decode().split()
-                if len(header) < 3 or header[1] == "missing":
-                    continue
-                found[name] = self._blobs.stdout.read(int(header[2]) + 1)[:-1]
-        return found
+    def read_many(self, names: list[str]) -> dict[str, bytes]:
+        return self._reader().read_many(names)
 
     def object_id(self, name: str) -> str:
         found = self.read(name)
         return found[0] if found else ""
 
+    def _reader(self) -> ObjectReader:
+        if self._objects is None:
+            self._objects = ObjectReader(self.repo.top, HONEST)
+        return self._objects
+
     def close(self) -> None:
-        if self._blobs is not None:
-            if self._blobs.stdin:
-                self._blobs.stdin.close()
-            self._blobs.wait(timeout=30)
-            self._blobs = None
+        if self._objects is not None:
+            self._objects.close()
+            self._objects = None
 
 
 class Graph:
