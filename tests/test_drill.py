@@ -247,3 +247,35 @@ def test_table_output_lists_engagements_deadlines_and_score(example_repo: Repo) 
     assert result.exit_code == 0, result.output
     for heading in ("Who was engaged when", "Timeline", "Deadlines", "Score "):
         assert heading in result.stdout
+
+
+def test_a_kept_drill_repository_holds_every_recorded_event(example_repo: Repo) -> None:
+    """Drills play in memory; `--keep` writes what was recorded as real event files, committed
+    once, and the kept repository reads back as the drill ended (`drill --keep --format json`
+    used to crash on the kept path)."""
+    import shutil
+
+    from escmatrix.store.issues import IssueStore
+
+    scenario = write(example_repo, SCENARIO)
+    code, data = run(example_repo, str(scenario), "--keep")
+    kept = Path(data["kept"])
+    try:
+        assert code in (0, 1)
+        store = IssueStore(kept)
+        ids = store.issue_ids()
+        assert len(ids) == 1
+        state = store.load(ids[0])
+        last = [e for e in data["engagements"] if e["issue"] == "leak"][-1]
+        assert (state.tier, state.engaged, state.owner) == (
+            last["tier"],
+            last["engaged"],
+            last["owner"],
+        )
+        assert state.tier != "frontline"  # the drill escalated it, and the files say so
+        kinds = [e.event for e in store.events(ids[0])]  # type: ignore[attr-defined]
+        assert kinds[0] == "opened" and "escalated" in kinds
+        status = example_repo.git("-C", str(kept), "status", "--porcelain")
+        assert status.strip() == ""
+    finally:
+        shutil.rmtree(kept, ignore_errors=True)

@@ -389,7 +389,7 @@ class Workspace:
         decision = self._route(facts, ctx.at)
         event = responder.open_issue(ctx, decision, title, description)
         issue_id = ids.new_issue_id(ctx.at)
-        while (self.store.folder / issue_id).exists():
+        while self.store.exists(issue_id):
             issue_id = ids.new_issue_id(ctx.at)
         recorded = self._record(
             issue_id,

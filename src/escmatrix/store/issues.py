@@ -48,6 +48,10 @@ class IssueStore:
     def display(self, path: Path) -> str:
         return str(path.relative_to(self.root))
 
+    def exists(self, issue_id: str) -> bool:
+        """Whether anything is at the issue's folder (a new id must not take it)."""
+        return (self.folder / issue_id).exists()
+
     def issue_ids(self) -> list[str]:
         if not self.folder.is_dir():
             return []

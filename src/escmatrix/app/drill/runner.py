@@ -50,7 +50,10 @@ def run(
     root = copy_repository(source)
     try:
         with durability(False):  # a throwaway repository: nothing to keep through a power cut
-            result = _Run(root, scenario).play()
+            played = _Run(root, scenario)
+            result = played.play()
+            if keep:
+                played.ws.drill_store.flush()
         if keep:
             commit_all(root)
     finally:
@@ -102,8 +105,12 @@ class _Run:
                 self._do(agenda.pop(0), now)
             focus = self._focus(now)
             self._observe(now, focus)
+            looked = {i: id(self.states[i]) for i in focus}
             self._sweep(now, focus)
-            self._observe(now, focus | self.dirty)
+            # again only what the sweep changed: looking twice at one state at one moment is a no-op
+            self._observe(
+                now, {i for i in focus | self.dirty if looked.get(i) != id(self.states[i])}
+            )
             self._stalls(now)
             for issue_id in self.dirty:
                 self._cached(self.states[issue_id])

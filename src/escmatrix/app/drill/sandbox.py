@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from escmatrix.app.workspace import Recorded, Workspace
+from escmatrix.core import ids
 from escmatrix.core.matrix import Matrix
 from escmatrix.store.git import GitRepo, Identity
 from escmatrix.store.issues import EventFile, IssueStore
@@ -54,22 +55,53 @@ class _DrillGit(GitRepo):
 
 
 class _DrillStore(IssueStore):
-    """The issue store, remembering every event it wrote or read (event files never change)."""
+    """The issue store in memory: a drill's events never need to be on disk while it plays (one
+    process alone writes its throwaway copy), so nothing is dumped, written, listed or parsed
+    again. `flush` writes them all as event files when the drill's repository is kept."""
 
     def __init__(self, root: Path) -> None:
         super().__init__(root)
         self._known: dict[Path, EventBase] = {}
+        self._files: dict[str, list[EventFile]] = {}
+
+    def exists(self, issue_id: str) -> bool:
+        return issue_id in self._files
+
+    def issue_ids(self) -> list[str]:
+        return sorted(self._files)
+
+    def resolve(self, prefix: str) -> str:
+        return prefix if prefix in self._files else super().resolve(prefix)
+
+    def event_files(self, issue_id: str) -> list[EventFile]:
+        return list(self._files.get(issue_id, ()))
 
     def read_event(self, file: EventFile) -> EventBase:
-        found = self._known.get(file.path)
-        if found is None:
-            found = self._known[file.path] = super().read_event(file)
-        return found
+        return self._known[file.path]
+
+    def next_paths(self, issue_id: str, events: list[EventBase]) -> list[Path]:
+        seq = max((f.seq for f in self._files.get(issue_id, ())), default=0)
+        return [
+            self.folder
+            / issue_id
+            / f"{seq + n:06d}-{ids.random_part()}-{getattr(e, 'event', 'event')}.yaml"
+            for n, e in enumerate(events, start=1)
+        ]
 
     def write(self, paths: list[Path], events: list[EventBase]) -> list[Path]:
-        written = super().write(paths, events)
-        self._known.update(zip(written, events, strict=True))
-        return written
+        for path, event in zip(paths, events, strict=True):
+            file = self.event_file(path)
+            self._files.setdefault(path.parent.name, []).append(file)
+            self._known[path] = event
+        for issue_id in {p.parent.name for p in paths}:
+            self._files[issue_id].sort(key=lambda f: f.sort_key)
+        return paths
+
+    def flush(self) -> None:
+        """Every event recorded, written as the event files a real store would hold."""
+        for files in self._files.values():
+            paths = [f.path for f in files]
+            IssueStore.write(self, paths, [self._known[p] for p in paths])
 
 
 def commit_all(root: Path) -> None:
@@ -146,8 +178,12 @@ class DrillWorkspace(Workspace):
         return [s for s in states if wanted is None or wanted(IssueSummary.of(s))]
 
     @cached_property
-    def store(self) -> IssueStore:
+    def drill_store(self) -> _DrillStore:
         return _DrillStore(self.root)
+
+    @cached_property
+    def store(self) -> IssueStore:
+        return self.drill_store
 
     def _record(
         self,

@@ -59,7 +59,9 @@ def drill(
     runner.check(model, data, ws.matrix, display)
     result, kept = runner.run(ws.root, model, keep=keep)
     if fmt is Format.json:
-        output.write_json(drill_data(result) | {"scenario_file": display, "kept": kept})
+        output.write_json(
+            drill_data(result) | {"scenario_file": display, "kept": str(kept) if kept else None}
+        )
     else:
         output.stdout().print(render(result, timezone(ctx)))
         if kept:
