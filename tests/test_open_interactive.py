@@ -42,7 +42,9 @@ def test_interactive_open_in_a_terminal(tmp_repo: Repo) -> None:
     child.expect("Category")
     child.sendline("prod")  # a unique prefix
     child.expect(r"sev1\s+Critical — respond 15m, update every 30m, resolve in 4h")
-    child.expect(r"sev3\s+Minor — respond 4h, update every 1d, resolve in 5d \(office hours\)")
+    child.expect(
+        r"sev3\s+Minor — respond 4h, update every 1 working day, resolve in 5 working days \(office hours\)"
+    )
     child.expect("Severity")
     child.sendline("s")  # ambiguous: asked again
     child.expect("could be sev1, sev2, sev3")

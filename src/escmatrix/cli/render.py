@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from escmatrix.cli.output import literal, safe
+from escmatrix.core.types import describe_duration as describe
 from escmatrix.core.types import format_duration
 
 if TYPE_CHECKING:
@@ -79,15 +80,15 @@ def decision(d: RouteDecision, matrix: Matrix, tz: str, title: str = "Route") ->
     grid.add_row(
         "respond by",
         safe(
-            f"{when_both(d.first_response_due, tz)}  "
-            f"({format_duration(d.targets.first_response)} {d.targets.calendar}, {d.targets.source})"
+            f"{when_both(d.first_response_due, tz)} · {describe(d.targets.first_response)} · "
+            f"calendar {d.targets.calendar} ({d.targets.source})"
         ),
     )
     grid.add_row(
         "resolve by",
         safe(  # the calendar beside every deadline: 5d on an office calendar is not 5d 24x7
-            f"{when_both(d.resolution_due, tz)}  "
-            f"({format_duration(d.targets.resolution)} {d.targets.calendar})"
+            f"{when_both(d.resolution_due, tz)} · {describe(d.targets.resolution)} · "
+            f"calendar {d.targets.calendar}"
         ),
     )
     checks = Table(box=box.SIMPLE, show_edge=False, pad_edge=False)
@@ -110,7 +111,7 @@ def clocks_table(items: list[Clock], tz: str) -> Table:
     for c in items:
         table.add_row(
             c.name,
-            f"{format_duration(c.target)} · {c.hours}",  # which calendar the due time counts on
+            f"{describe(c.target)} · {c.hours}",  # which calendar the due time counts on
             when_both(c.due, tz),
             format_duration(c.elapsed),
             format_duration(c.remaining),

@@ -16,6 +16,7 @@ from typing import Literal
 from escmatrix.core.calendar import FOREVER, Interval, WorkClock
 from escmatrix.core.issue import IssueState
 from escmatrix.core.matrix import ALWAYS, Matrix
+from escmatrix.core.target_time import TargetTime
 
 ClockState = Literal["running", "paused", "met", "breached", "at risk"]
 AT_RISK_SHARE = 0.75
@@ -54,6 +55,13 @@ def targets_for(
         resolution = contract.resolution or resolution
         calendar = contract.calendar or calendar
         sources.append(f"{kind} {account.id} contract")
+    working = matrix.calendars.get(calendar)
+    if working is not None:  # working days (`3bd`) count the working day of this calendar
+        day = working.working_day
+        first, update, resolution = (
+            t.on_calendar(day) if isinstance(t, TargetTime) else t
+            for t in (first, update, resolution)
+        )
     return Targets(
         first, update, resolution, calendar, " + ".join(sources) or f"{severity} default"
     )

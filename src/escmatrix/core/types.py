@@ -88,7 +88,11 @@ def parse_duration(value: object) -> timedelta:
 
 
 def format_duration(delta: timedelta) -> str:
-    """The inverse of parse_duration for display: 90 minutes -> '1h30m'."""
+    """The inverse of parse_duration for display: 90 minutes -> '1h30m'. A target written in
+    working time (core.target_time: `3bd`, `4bh`) shows as written."""
+    unit = getattr(delta, "unit", "")
+    if unit:
+        return f"{getattr(delta, 'count', 0)}{unit}"
     negative = delta < timedelta(0)
     total = int(abs(delta).total_seconds()) // 60
     days, rest = divmod(total, 24 * 60)
@@ -98,6 +102,17 @@ def format_duration(delta: timedelta) -> str:
         or "0m"
     )
     return f"-{text}" if negative else text
+
+
+def describe_duration(delta: timedelta) -> str:
+    """A duration as a person reads it: a target in working time says so ('3 working days',
+    '4 working hours'); anything else as format_duration writes it ('4h')."""
+    unit = getattr(delta, "unit", "")
+    if not unit:
+        return format_duration(delta)
+    count = getattr(delta, "count", 0)
+    noun = "day" if unit == "bd" else "hour"
+    return f"{count} working {noun}{'' if count == 1 else 's'}"
 
 
 Duration = Annotated[

@@ -139,7 +139,7 @@ def _ask(
     from escmatrix.cli.choices import choose
     from escmatrix.cli.output import stdout
     from escmatrix.core.errors import UsageError
-    from escmatrix.core.types import format_duration
+    from escmatrix.core.types import describe_duration as describe
 
     console = stdout()
     matrix = ws.matrix
@@ -157,9 +157,8 @@ def _ask(
                 [
                     (
                         s.id,
-                        f"{s.name} — respond {format_duration(s.first_response)}, update every "
-                        f"{format_duration(s.update_every)}, resolve in "
-                        f"{format_duration(s.resolution)}"
+                        f"{s.name} — respond {describe(s.first_response)}, update every "
+                        f"{describe(s.update_every)}, resolve in {describe(s.resolution)}"
                         + (f" ({s.calendar} hours)" if s.calendar != "24x7" else ""),
                     )
                     for s in matrix.severities.values()

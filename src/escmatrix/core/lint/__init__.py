@@ -12,7 +12,8 @@ function `lint_<subject>(matrix, ...)` yielding `Finding`s, in a module named af
 - governance.py: who may override, when the matrix was last reviewed;
 - coverage.py: round-the-clock working hours behind a 24x7 tier;
 - schedule_gaps.py: on-call schedules that routing uses, someone on call at every hour;
-- departed.py: nobody who has left is still named as an owner, backup, pool or rotation.
+- departed.py: nobody who has left is still named as an owner, backup, pool or rotation;
+- working_time.py: targets on a business-hours calendar say working days (3bd), not plain days.
 
 To add a rule: write its `lint_<subject>` function in a new module here (shared look-ups are in
 lookups.py), add its id, severity and summary to `_CATALOGUE` in findings.py, and call it at
@@ -42,6 +43,7 @@ from escmatrix.core.lint.ladder import lint_ladder, lint_tier_holders
 from escmatrix.core.lint.routing_rules import lint_shadowed_rules
 from escmatrix.core.lint.schedule_gaps import lint_schedule_gaps
 from escmatrix.core.lint.thresholds import lint_thresholds, reachable_scores
+from escmatrix.core.lint.working_time import lint_working_time
 from escmatrix.core.matrix import Matrix
 
 __all__ = [
@@ -71,4 +73,5 @@ def lint(matrix: Matrix, *, now: datetime, playbooks: frozenset[str] | None) -> 
     found += lint_coverage(matrix, now)
     found += lint_schedule_gaps(matrix, now)
     found += lint_departed(matrix, now)
+    found += lint_working_time(matrix)
     return found

@@ -59,6 +59,11 @@ _CATALOGUE: tuple[tuple[str, Level, str], ...] = (
     ("override-nobody", "error", "Governance lets someone override the routing."),
     ("override-everybody", "error", "Governance does not let everybody override the routing."),
     ("coverage-gap", "error", "Someone who can hold a 24x7 tier is working at every hour."),
+    (
+        "ambiguous-duration",
+        "error",
+        "On a business-hours calendar a target says working days (3bd) or hours, never plain days.",
+    ),
     ("schedule-gap", "error", "An on-call schedule that routing uses has someone at every hour."),
     (
         "departed-person",

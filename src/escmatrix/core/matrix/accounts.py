@@ -7,13 +7,14 @@
 from __future__ import annotations
 
 from escmatrix.core.matrix.base import Model
-from escmatrix.core.types import Duration, Id, Text, Timezone
+from escmatrix.core.target_time import Target
+from escmatrix.core.types import Id, Text, Timezone
 
 
 class ContractTargets(Model):
-    first_response: Duration | None = None
-    update_every: Duration | None = None
-    resolution: Duration | None = None
+    first_response: Target | None = None
+    update_every: Target | None = None
+    resolution: Target | None = None
     calendar: Id | None = None
 
 

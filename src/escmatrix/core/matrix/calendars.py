@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, time
+from datetime import date, time, timedelta
 from typing import Literal
 
 from pydantic import Field, field_validator
@@ -49,6 +49,14 @@ class Calendar(Model):
         start, end = self.hours.split("-")
         close = None if end == "24:00" else time.fromisoformat(end)
         return time.fromisoformat(start), close
+
+    @property
+    def working_day(self) -> timedelta:
+        """How long a working day lasts: what one `bd` (working day) of a target counts."""
+        start, end = (
+            int(h) * 60 + int(m) for h, m in (t.split(":") for t in self.hours.split("-"))
+        )
+        return timedelta(minutes=end - start)
 
 
 class CalendarsFile(Model):

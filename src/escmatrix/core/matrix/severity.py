@@ -6,7 +6,8 @@ from __future__ import annotations
 from pydantic import Field
 
 from escmatrix.core.matrix.base import ALWAYS, Model
-from escmatrix.core.types import Duration, Id, Text
+from escmatrix.core.target_time import Target
+from escmatrix.core.types import Id, Text
 
 
 class Dimension(Model):
@@ -23,9 +24,9 @@ class Severity(Model):
     min_score: int = Field(ge=0)
     max_score: int = Field(ge=0)
     start_tier: Id
-    first_response: Duration
-    update_every: Duration
-    resolution: Duration
+    first_response: Target
+    update_every: Target
+    resolution: Target
     calendar: Id = Field(
         default=ALWAYS,
         description="'24x7', or the id of a business-hours calendar in calendars.yaml",
