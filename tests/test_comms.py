@@ -34,7 +34,10 @@ def planted_issue(repo: Repo) -> str:
         "--description", DESCRIPTION,
         now=OPENED,
     )  # fmt: skip
-    repo.ok("ack", issue, now="2026-11-24T09:05:00Z")
+    repo.ok(
+        "ack", issue, "--on-behalf", "--reason", "Covering while the engaged person is on a call",
+        now="2026-11-24T09:05:00Z",
+    )  # fmt: skip
     repo.ok(
         "update", issue,
         "--status", f"Payouts for {OTHER_CUSTOMER} are also stuck; call Noah on {PHONE}. A hotfix is ready.",

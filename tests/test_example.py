@@ -44,7 +44,7 @@ def test_responder_loop_on_a_copy_of_the_example(example_repo: Repo) -> None:
     )
     issue_id = opened["id"]
     steps = [
-        ("ack",),
+        ("ack", "--on-behalf", "--reason", "Drill: covering for the person engaged"),
         ("update", "--status", "Reproduced", "--next", "Roll back", "--owner", actor,
          "--dependencies", "None"),
         ("escalate", "--reason", "Drill"),

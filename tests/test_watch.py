@@ -77,7 +77,7 @@ def test_second_clones_action_arrives_through_the_pull(tmp_repo: Repo) -> None:
     w, lines = watcher(tmp_repo)
     w.round()  # pushes the opened issue
     second.git("pull", "-q")
-    second.ok("ack", issue, now="2026-03-02T09:10:00Z")
+    second.ok("ack", issue, "--on-behalf", "--reason", "Kim is driving", now="2026-03-02T09:10:00Z")
     second.git("push", "-q")
     w.ticker.sleep(INTERVAL)
     w.round()

@@ -40,6 +40,11 @@ def _what(event: ev.EventBase) -> tuple[str, list[tuple[str, str]]]:
         facts += [("Customer", event.customer or ""), ("Partner", event.partner or "")]
         return f"{where}: {event.title}", facts
     if isinstance(event, ev.Acknowledged):
+        if event.on_behalf_of:
+            return f"acknowledged by {event.actor} on behalf of {event.on_behalf_of}", [
+                ("Reason", event.reason),
+                ("Note", event.note),
+            ]
         return f"acknowledged by {event.actor}", [("Note", event.note)]
     if isinstance(event, ev.Updated):
         facts = [("Status", event.status), ("Next steps", event.next_steps)]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Annotated, Literal, NamedTuple, TypedDict, get_args
+from typing import Annotated, ClassVar, Literal, NamedTuple, TypedDict, get_args
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
 
@@ -66,6 +66,13 @@ class Opened(EventBase):
 class Acknowledged(EventBase):
     event: Literal["acknowledged"] = "acknowledged"
     note: Text = ""
+    on_behalf_of: Id | None = Field(
+        default=None,
+        description="the person engaged, when someone else acknowledged for them (`--on-behalf`)",
+    )
+    reason: Text = Field(default="", description="why someone acknowledged on another's behalf")
+
+    QUIET: ClassVar[frozenset[str]] = frozenset({"on_behalf_of", "reason"})
 
 
 class Updated(EventBase):
@@ -278,6 +285,9 @@ EVENT_KINDS: tuple[str, ...] = tuple(
 def event_to_data(event: EventBase) -> dict[str, object]:
     """The event as plain data for YAML: `event` first, times as UTC ISO 8601 text."""
     data = event.model_dump(mode="json", exclude_defaults=False)
+    for key in getattr(event, "QUIET", ()):  # keys added later: left out while unset, so
+        if data.get(key) in (None, ""):  # files written before them read the same
+            data.pop(key, None)
     kind = data.pop("event")
     data["at"] = event.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return {"event": kind, **data}

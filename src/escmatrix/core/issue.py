@@ -234,7 +234,14 @@ def _apply(state: IssueState, event: ev.EventBase) -> None:
             state.acknowledged_at, state.acknowledged_by = at, event.actor
             if state.first_acknowledged_at is None:
                 state.first_acknowledged_at = at
-            _note(state, event, "acknowledged" + (f": {event.note}" if event.note else ""))
+            behalf = (
+                f" on behalf of {event.on_behalf_of} ({event.reason})" if event.on_behalf_of else ""
+            )
+            _note(
+                state,
+                event,
+                "acknowledged" + behalf + (f": {event.note}" if event.note else ""),
+            )
         case ev.Updated():
             state.last_update_at, state.last_status = at, event.status
             state.next_steps, state.dependencies = event.next_steps, event.dependencies

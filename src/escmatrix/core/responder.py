@@ -6,11 +6,12 @@ would be allowed. Nothing here reads files, git or the clock.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import datetime
 
 from escmatrix.core import events as ev
 from escmatrix.core.errors import NotFound, Refused, UsageError
-from escmatrix.core.escalation import next_available_tier
+from escmatrix.core.escalation import AUTOMATION, next_available_tier
 from escmatrix.core.events import MatrixRef, Stamp, stamp
 from escmatrix.core.issue import ACTIVE, IssueState
 from escmatrix.core.matrix import Matrix
@@ -108,7 +109,25 @@ def reroute(
     )
 
 
-def acknowledge(ctx: Context, state: IssueState, note: str = "") -> ev.Acknowledged:
+def acknowledgers(matrix: Matrix, state: IssueState) -> list[str]:
+    """Who may acknowledge the issue: its owner, the person engaged, and whoever the ladder says
+    holds its current tier for that owner."""
+    people = [state.owner, state.engaged]
+    with suppress(KeyError):  # a tier the matrix no longer has: owner and engaged still may
+        people.append(matrix.holder(matrix.tier(state.tier), state.owner))
+    return list(dict.fromkeys(p for p in people if p))
+
+
+def acknowledge(
+    ctx: Context,
+    state: IssueState,
+    note: str = "",
+    *,
+    on_behalf: bool = False,
+    reason: str = "",
+) -> ev.Acknowledged:
+    """The owner, the engaged person or the tier's holder acknowledges; anyone else only on their
+    behalf with a reason (recorded), so a stray ack cannot stop someone else's clock unseen."""
     if (
         state.status == "acknowledged"
         and state.acknowledged_at
@@ -116,7 +135,30 @@ def acknowledge(ctx: Context, state: IssueState, note: str = "") -> ev.Acknowled
     ):
         raise Refused(f"issue {state.id} is already acknowledged at tier {state.tier}")
     _require(state, ACTIVE, "acknowledge")
-    return ev.Acknowledged(**ctx.stamp(), note=note.strip())
+    allowed = acknowledgers(ctx.matrix, state)
+    if ctx.actor in allowed or ctx.actor == AUTOMATION:
+        if on_behalf:
+            raise UsageError(
+                f"{ctx.actor} is on issue {state.id} already; --on-behalf is for acknowledging "
+                "for someone else",
+                hint=f"escmatrix ack {state.id[:7]}",
+            )
+        return ev.Acknowledged(**ctx.stamp(), note=note.strip())
+    if not on_behalf:
+        raise Refused(
+            f"{ctx.actor} may not acknowledge issue {state.id}: it is {', '.join(allowed)}'s "
+            f"(owner {state.owner}, engaged {state.engaged} at tier {state.tier})",
+            hint=f"ask them, or acknowledge for them with a reason: escmatrix ack "
+            f'{state.id[:7]} --on-behalf --reason "…" (recorded)',
+        )
+    if not reason.strip():
+        raise UsageError(
+            "acknowledging on someone's behalf needs --reason",
+            hint='e.g. --on-behalf --reason "Lena is on a call; I have it until she is back"',
+        )
+    return ev.Acknowledged(
+        **ctx.stamp(), note=note.strip(), on_behalf_of=state.engaged, reason=reason.strip()
+    )
 
 
 UPDATE_FLAGS = {

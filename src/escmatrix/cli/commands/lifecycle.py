@@ -18,13 +18,33 @@ def ack(
     ctx: typer.Context,
     issue: IssueArg,
     note: Annotated[str, typer.Option("--note", "-n", help="Optional note.")] = "",
+    on_behalf: Annotated[
+        bool,
+        typer.Option(
+            "--on-behalf",
+            help="Acknowledge for the person engaged when you are not on the issue (needs "
+            "--reason; both are recorded).",
+        ),
+    ] = False,
+    reason: Annotated[
+        str, typer.Option("--reason", "-r", help="Why you acknowledge on their behalf.")
+    ] = "",
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """Acknowledge an issue: you have it, the first-response clock stops."""
+    """Acknowledge an issue: you have it, the first-response clock stops.
+
+    The owner, the person engaged or the holder of the issue's tier acknowledges; anyone else is
+    refused unless --on-behalf --reason "…", which the event and the commit record.
+    """
     from escmatrix.core import responder as r
 
     ws = workspace(ctx)
-    done = ws.act(issue, "ack", lambda c, s: r.acknowledge(c, s, note), lambda s: "acknowledged")
+    done = ws.act(
+        issue,
+        "ack",
+        lambda c, s: r.acknowledge(c, s, note, on_behalf=on_behalf, reason=reason),
+        lambda s: "acknowledged",
+    )
     finish(ctx, ws, done, fmt, "acknowledged")
 
 
