@@ -22,8 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+import msgspec
+
+from escmatrix.core import ids
 from escmatrix.core.ids import shortest_unique
 from escmatrix.core.summary import IssueSummary
+from escmatrix.store import state_codec
 from escmatrix.store.journal import Journal
 
 if TYPE_CHECKING:
@@ -32,7 +36,10 @@ if TYPE_CHECKING:
 
 VERSION = 4
 SUMMARIES_VERSION = 6  # the summaries file alone: rows as interned tuples; folder trees apart
+STATES_VERSION = 1  # states.msgpack: folded states in MessagePack (store/state_codec.py)
 T = TypeVar("T")
+# (folder tree id at HEAD, codec kind, encoded state, the folder's files as last read or "")
+StateEntry = tuple[str, int, bytes, str]
 
 
 @dataclass
@@ -126,13 +133,16 @@ class IssueCache:
             return None
 
     def _save(self, name: str, value: Any) -> None:
+        self._save_bytes(name, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def _save_bytes(self, name: str, data: bytes) -> None:
         if self.read_only:
             return
         tmp = self.folder / f".{name}.{os.getpid()}.tmp"
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             with open(tmp, "wb") as handle:
-                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                handle.write(data)
             os.replace(tmp, self.folder / name)
         except OSError:
             # A read-only checkout (a CI job's mount): the answer stands, it is just not kept.
@@ -209,27 +219,101 @@ class IssueCache:
         if summaries is None or index is None:
             return None
         folders = self._current_folders(index.issues_tree)
-        stored = self._load("states.pickle")
-        if not isinstance(stored, dict) or stored.get("version") != VERSION:
-            stored = {"version": VERSION, "entries": {}}
-        entries: dict[str, tuple[str, IssueState]] = stored["entries"]
+        entries = self._stored_states()
         out: list[IssueState] = []
         changed = False
         for row in summaries:
             if not wanted(row):
                 continue
             key = folders.get(row.id, "")
-            entry = entries.get(row.id)
-            if entry is None or entry[0] != key:
-                entry = (key, fold_issue(row.id))
-                entries[row.id] = entry
+            state = _decoded(entries.get(row.id), key, None)
+            if state is None:
+                state = fold_issue(row.id)
+                entries[row.id] = (key, *state_codec.encode(state), "")
                 changed = True
-            out.append(entry[1])
+            out.append(state)
         if changed:
             for gone in set(entries) - set(folders):
                 del entries[gone]
-            self._save("states.pickle", stored)
+            self._save_states(entries)
         return out
+
+    def state(self, issue_id: str, fold_issue: Callable[[str], IssueState]) -> IssueState | None:
+        """One issue's state, for `show`: cached while its folder's tree id at HEAD and its files
+        on disk (names, sizes, times, inodes) are what they were when it was folded, so even an
+        uncommitted edit is seen at once. None when the cache cannot be trusted."""
+        if not self.usable():
+            return None
+        out = self._git("rev-parse", "-q", "--verify", f"HEAD:{self.issues_path}/{issue_id}")
+        files = self._files(issue_id)
+        if not out or not files:
+            return None  # not committed yet: the files alone say what it is
+        key = out.strip()
+        entries = self._stored_states()
+        state = _decoded(entries.get(issue_id), key, files)
+        if state is None:
+            state = fold_issue(issue_id)
+            if self._files(issue_id) == files:  # nothing changed while it was read
+                entries[issue_id] = (key, *state_codec.encode(state), files)
+                self._save_states(entries)
+        return state
+
+    def plain_id(self, prefix: str) -> str | None:
+        """The one issue folder `prefix` names, when that is plain from a listing of issues/
+        (a real folder, not a link); None for anything else, which the store resolves and
+        explains (an unknown, ambiguous or malformed id)."""
+        text = prefix.strip().lower()
+        folder = self.root / "issues"
+        if not ids.is_issue_id(text):
+            if not text or not ids.PREFIX_RE.match(text):
+                return None
+            try:
+                found = ids.matching(text, [n for n in os.listdir(folder) if ids.is_issue_id(n)])
+            except OSError:
+                return None
+            if len(found) != 1:
+                return None
+            text = found[0]
+        path = folder / text
+        return text if path.is_dir() and not path.is_symlink() else None
+
+    def _files(self, issue_id: str) -> str:
+        """What the issue folder holds on disk, as one string ("" when it cannot be read)."""
+        try:
+            with os.scandir(self.root / "issues" / issue_id) as found:
+                listed = sorted((e.name, e.stat(follow_symlinks=False)) for e in found)
+        except OSError:
+            return ""
+        return "|".join(
+            f"{name}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+            for name, st in listed
+        )
+
+    def _code(self) -> str:
+        """The fold and the codec, by size and time: a state folded by other code must miss."""
+        core = Path(__file__).resolve().parents[1] / "core"
+        parts = []
+        for path in (core / "issue.py", core / "events.py", Path(state_codec.__file__)):
+            try:
+                st = path.stat()
+            except OSError:
+                return ""
+            parts.append(f"{path.name}:{st.st_size}:{st.st_mtime_ns}")
+        return " ".join(parts)
+
+    def _stored_states(self) -> dict[str, StateEntry]:
+        try:
+            data = (self.folder / "states.msgpack").read_bytes()
+            stored = msgspec.msgpack.decode(data, type=_StatesFile)
+        except (OSError, msgspec.DecodeError):
+            return {}
+        if stored.version != STATES_VERSION or stored.code != self._code():
+            return {}
+        return stored.entries
+
+    def _save_states(self, entries: dict[str, StateEntry]) -> None:
+        data = msgspec.msgpack.encode(_StatesFile(STATES_VERSION, self._code(), entries))
+        self._save_bytes("states.msgpack", data)
 
     def events(
         self, read_events: Callable[[str], list[EventBase]]
@@ -276,5 +360,23 @@ class IssueCache:
         return value
 
     def clear(self) -> None:
-        for path in self.folder.glob("*.pickle"):
-            path.unlink(missing_ok=True)
+        for pattern in ("*.pickle", "*.msgpack"):
+            for path in self.folder.glob(pattern):
+                path.unlink(missing_ok=True)
+
+
+class _StatesFile(msgspec.Struct, array_like=True, gc=False):
+    version: int
+    code: str
+    entries: dict[str, StateEntry]
+
+
+def _decoded(entry: StateEntry | None, key: str, files: str | None) -> IssueState | None:
+    """The entry's state when it is for the folder tree `key` (and, unless `files` is None,
+    for the files `files` on disk); None when it is not, or cannot be read."""
+    if entry is None or entry[0] != key or (files is not None and entry[3] != files):
+        return None
+    try:
+        return state_codec.decode(entry[1], entry[2])
+    except ValueError:
+        return None
