@@ -29,6 +29,7 @@ from escmatrix.core.ids import shortest_unique
 from escmatrix.core.summary import IssueSummary
 from escmatrix.store import state_codec
 from escmatrix.store.journal import Journal
+from escmatrix.store.rebuild import fold_many
 
 if TYPE_CHECKING:
     from escmatrix.core.events import EventBase
@@ -83,6 +84,7 @@ class IssueCache:
         self.issues_path = "issues" if rel in ("", ".") else f"{rel}/issues"
         self._index: _Index | None = None  # the summaries last read or written by this process
         self._folders: tuple[str, dict[str, str]] | None = None  # (issues/ tree, folder trees)
+        self._fresh: dict[str, StateEntry] = {}  # states encoded while refreshing the summaries
 
     # -- git, as plain subprocesses (no GitPython: this is the fast path) --------------------
 
@@ -177,12 +179,17 @@ class IssueCache:
             before = self._stored_folders(index.issues_tree) if index.rows else {}
             known = {row[0]: row for row in index.rows}
             folders = self._folder_trees()
-            rows: list[tuple[Any, ...]] = []
-            for issue_id, folder_tree in folders.items():
-                row = known.get(issue_id)
-                if row is None or before.get(issue_id) != folder_tree:
-                    row = _compact(IssueSummary.of(fold_issue(issue_id)))
-                rows.append(row)
+            stale = [
+                issue_id
+                for issue_id, folder_tree in folders.items()
+                if issue_id not in known or before.get(issue_id) != folder_tree
+            ]
+            folded = fold_many(stale, fold_issue, _compact)
+            for issue_id, (row, encoded) in folded.items():
+                known[issue_id] = row
+                if encoded is not None:  # kept for `states`, which wants the active ones next
+                    self._fresh[issue_id] = (folders[issue_id], *encoded, "")
+            rows = [known[issue_id] for issue_id in folders]
             index = _Index(SUMMARIES_VERSION, tree, rows, shortest_unique(folders))
             self._save("folders.pickle", (tree, folders))
             self._save("summaries.pickle", index)
@@ -220,8 +227,10 @@ class IssueCache:
             return None
         folders = self._current_folders(index.issues_tree)
         entries = self._stored_states()
+        changed = bool(self._fresh)
+        entries.update(self._fresh)
+        self._fresh = {}
         out: list[IssueState] = []
-        changed = False
         for row in summaries:
             if not wanted(row):
                 continue
