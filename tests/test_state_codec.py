@@ -164,3 +164,40 @@ def test_show_sees_an_uncommitted_hand_edit(tmp_repo: Repo) -> None:
     uncached = tmp_repo.ok("--no-cache", "show", issue, "--format", "json").stdout
     assert cached == uncached
     assert json.loads(cached)["title"] == "after edit"
+
+
+def test_cached_states_follow_commits_and_checkouts_whatever_was_asked_before(
+    tmp_path: Path,
+) -> None:
+    """Each run asks for other issues (active ones for `list`, all for follow-ups): a state kept
+    by one run is never served for another version of its folder by a later one."""
+    root, store = committed_repo(tmp_path, [EXAMPLES["opened"]])
+    other = "26c0000cc"
+    store.append(other, [EXAMPLES["opened"]])
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "another")
+
+    def states(wanted: Any) -> dict[str, IssueState]:
+        found = IssueCache(root, root / ".git", root).states(store.load, wanted)
+        assert found is not None
+        return {s.id: s for s in found}
+
+    def everything(_: Any) -> bool:
+        return True
+
+    def active(row: Any) -> bool:
+        return bool(row.is_active)
+
+    assert {s.status for s in states(everything).values()} == {"open"}
+    store.append(ISSUE, [EXAMPLES["resolved"]])
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "resolve")
+    assert set(states(active)) == {other}  # the resolved one is not asked for
+    after = states(everything)
+    assert after[ISSUE].status == "resolved"
+    assert_same(store.load(ISSUE), after[ISSUE])
+    git(root, "checkout", "-q", "HEAD~1")
+    before = states(everything)
+    assert before[ISSUE].status == "open"
+    assert_same(store.load(ISSUE), before[ISSUE])
+    assert states(everything)[ISSUE].status == "open"  # and again, from the cache

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 VERSION = 4
 SUMMARIES_VERSION = 6  # the summaries file alone: rows as interned tuples; folder trees apart
-STATES_VERSION = 1  # states.msgpack: folded states in MessagePack (store/state_codec.py)
+STATES_VERSION = 2  # states.msgpack: folded states in MessagePack (store/state_codec.py)
 T = TypeVar("T")
 # (folder tree id at HEAD, codec kind, encoded state, the folder's files as last read or "")
 StateEntry = tuple[str, int, bytes, str]
@@ -85,6 +85,7 @@ class IssueCache:
         self._index: _Index | None = None  # the summaries last read or written by this process
         self._folders: tuple[str, dict[str, str]] | None = None  # (issues/ tree, folder trees)
         self._fresh: dict[str, StateEntry] = {}  # states encoded while refreshing the summaries
+        self._rows: tuple[_Index, list[IssueSummary]] | None = None
 
     # -- git, as plain subprocesses (no GitPython: this is the fast path) --------------------
 
@@ -157,7 +158,11 @@ class IssueCache:
     def summaries(self, fold_issue: Callable[[str], IssueState]) -> list[IssueSummary] | None:
         """Every issue's summary, refreshed incrementally; None when the cache cannot be trusted."""
         index = self._summaries_index(fold_issue)
-        return None if index is None else [IssueSummary._make(row) for row in index.rows]
+        if index is None:
+            return None
+        if self._rows is None or self._rows[0] is not index:  # built once per process
+            self._rows = (index, [IssueSummary._make(row) for row in index.rows])
+        return self._rows[1]
 
     def short_ids(self, fold_issue: Callable[[str], IssueState]) -> dict[str, str] | None:
         """Each issue id's shortest unique prefix, kept with the summaries."""
@@ -225,26 +230,34 @@ class IssueCache:
         index = self._index
         if summaries is None or index is None:
             return None
-        folders = self._current_folders(index.issues_tree)
-        entries = self._stored_states()
-        changed = bool(self._fresh)
+        tree = index.issues_tree
+        checked, entries = self._stored_states()
+        # Every entry was checked against the issues/ tree `checked` when the file was saved: while
+        # HEAD's is the same, each entry is for its folder as it is, with no folder list to load.
+        folders = None if checked == tree and not self._fresh else self._current_folders(tree)
+        changed = bool(self._fresh) or checked != tree
         entries.update(self._fresh)
         self._fresh = {}
         out: list[IssueState] = []
         for row in summaries:
             if not wanted(row):
                 continue
-            key = folders.get(row.id, "")
-            state = _decoded(entries.get(row.id), key, None)
+            entry = entries.get(row.id)
+            key = entry[0] if entry and folders is None else None
+            if key is None:
+                folders = folders if folders is not None else self._current_folders(tree)
+                key = folders.get(row.id, "")
+            state = _decoded(entry, key, None)
             if state is None:
                 state = fold_issue(row.id)
                 entries[row.id] = (key, *state_codec.encode(state), "")
                 changed = True
             out.append(state)
-        if changed:
-            for gone in set(entries) - set(folders):
-                del entries[gone]
-            self._save_states(entries)
+        if changed and folders is not None:
+            for issue_id in list(entries):  # gone, or for another version of the folder
+                if entries[issue_id][0] != folders.get(issue_id):
+                    del entries[issue_id]
+            self._save_states(tree, entries)
         return out
 
     def state(self, issue_id: str, fold_issue: Callable[[str], IssueState]) -> IssueState | None:
@@ -258,13 +271,14 @@ class IssueCache:
         if not out or not files:
             return None  # not committed yet: the files alone say what it is
         key = out.strip()
-        entries = self._stored_states()
+        checked, entries = self._stored_states()
         state = _decoded(entries.get(issue_id), key, files)
         if state is None:
             state = fold_issue(issue_id)
             if self._files(issue_id) == files:  # nothing changed while it was read
                 entries[issue_id] = (key, *state_codec.encode(state), files)
-                self._save_states(entries)
+                # the others still hold for the tree they were checked against if it is HEAD's
+                self._save_states(checked if checked == self._issues_tree() else "", entries)
         return state
 
     def plain_id(self, prefix: str) -> str | None:
@@ -310,18 +324,19 @@ class IssueCache:
             parts.append(f"{path.name}:{st.st_size}:{st.st_mtime_ns}")
         return " ".join(parts)
 
-    def _stored_states(self) -> dict[str, StateEntry]:
+    def _stored_states(self) -> tuple[str, dict[str, StateEntry]]:
+        """(the issues/ tree every entry was checked against, or "", the entries by issue id)."""
         try:
             data = (self.folder / "states.msgpack").read_bytes()
             stored = msgspec.msgpack.decode(data, type=_StatesFile)
         except (OSError, msgspec.DecodeError):
-            return {}
+            return "", {}
         if stored.version != STATES_VERSION or stored.code != self._code():
-            return {}
-        return stored.entries
+            return "", {}
+        return stored.tree, stored.entries
 
-    def _save_states(self, entries: dict[str, StateEntry]) -> None:
-        data = msgspec.msgpack.encode(_StatesFile(STATES_VERSION, self._code(), entries))
+    def _save_states(self, tree: str, entries: dict[str, StateEntry]) -> None:
+        data = msgspec.msgpack.encode(_StatesFile(STATES_VERSION, self._code(), tree, entries))
         self._save_bytes("states.msgpack", data)
 
     def events(
@@ -377,6 +392,7 @@ class IssueCache:
 class _StatesFile(msgspec.Struct, array_like=True, gc=False):
     version: int
     code: str
+    tree: str  # the issues/ tree every entry was checked against ("" when not all were)
     entries: dict[str, StateEntry]
 
 
