@@ -38,6 +38,12 @@ if TYPE_CHECKING:  # imported where used: `list` and `show` must not pay for eve
     Decide = Callable[[responder.Context, IssueState], EventBase]
 
 
+def _load_matrix(root: Path) -> Matrix:
+    from escmatrix.store.matrix_loader import load_matrix  # YAML and pydantic: on a miss only
+
+    return load_matrix(root)
+
+
 @dataclass(frozen=True)
 class Recorded:
     """What a mutating command did: the new state, the files it added and its commit."""
@@ -70,15 +76,15 @@ class Workspace:
     @cached_property
     def matrix(self) -> Matrix:
         """The validated matrix; from the local cache while its files' bytes are unchanged."""
-        from escmatrix.store.matrix_loader import load_matrix, matrix_fingerprint
+        from escmatrix.store.matrix_key import matrix_fingerprint
 
         if not self.use_cache:
-            return load_matrix(self.root)
+            return _load_matrix(self.root)
         try:
             key, cache = matrix_fingerprint(self.root), self.cache
         except (OSError, EscmatrixError):  # no git repository to keep a cache in
-            return load_matrix(self.root)
-        return cache.memo("matrix.pickle", key, partial(load_matrix, self.root))
+            return _load_matrix(self.root)
+        return cache.memo("matrix.pickle", key, partial(_load_matrix, self.root))
 
     @cached_property
     def git(self) -> GitRepo:
@@ -114,6 +120,11 @@ class Workspace:
         return self.store.resolve(prefix)
 
     def issue(self, prefix: str) -> IssueState:
+        """One folded issue; from the cache while its folder is unchanged (no models loaded)."""
+        if self.use_cache and (issue_id := self.cache.plain_id(prefix)) is not None:
+            cached = self.cache.state(issue_id, self._load)
+            if cached is not None:
+                return cached
         return self.store.load(self.resolve(prefix))
 
     def issues(self, wanted: Callable[[IssueSummary], bool] | None = None) -> list[IssueState]:

@@ -32,7 +32,7 @@ def stamp(at: datetime, actor: str, ref: MatrixRef) -> Stamp:
 
 
 class EventBase(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     at: AwareDatetime
     actor: Id
@@ -214,7 +214,7 @@ class Linked(EventBase):
 class RepairAction(BaseModel):
     """Who contacts the customer or partner (`contact`, an account id), by when, to do what."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     who: Id
     contact: Id | None = None
@@ -225,7 +225,7 @@ class RepairAction(BaseModel):
 class FollowUpItem(BaseModel):
     """One follow-up from a debrief: what, whose, due when."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     item: Text = Field(min_length=1)
     owner: Id
@@ -276,7 +276,7 @@ Event = Annotated[
     Field(discriminator="event"),
 ]
 
-EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
+EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event, config=ConfigDict(defer_build=True))
 EVENT_KINDS: tuple[str, ...] = tuple(
     str(kind.model_fields["event"].default) for kind in get_args(get_args(Event)[0])
 )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from escmatrix.core import events as ev
+if TYPE_CHECKING:  # imported by the fold itself: a state read from the cache needs no models
+    from escmatrix.core import events as ev
 
 Status = Literal["open", "acknowledged", "paused", "resolved", "closed"]
 ACTIVE: frozenset[str] = frozenset({"open", "acknowledged", "paused"})
@@ -170,6 +171,8 @@ class FoldError(ValueError):
 
 def fold(issue_id: str, events: list[ev.EventBase]) -> IssueState:
     """Apply events in the order given (the store sorts them by seq, then random part)."""
+    from escmatrix.core import events as ev
+
     if not events or not isinstance(events[0], ev.Opened):
         raise FoldError(f"issue {issue_id}: the first event must be 'opened'")
     first = events[0]
@@ -226,6 +229,8 @@ def _move_tier(state: IssueState, tier: str, engaged: str, at: datetime) -> None
 
 
 def _apply(state: IssueState, event: ev.EventBase) -> None:
+    from escmatrix.core import events as ev
+
     at = event.at
     match event:
         case ev.Acknowledged():

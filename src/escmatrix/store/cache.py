@@ -22,9 +22,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+import msgspec
+
+from escmatrix.core import ids
 from escmatrix.core.ids import shortest_unique
 from escmatrix.core.summary import IssueSummary
+from escmatrix.store import state_codec
 from escmatrix.store.journal import Journal
+from escmatrix.store.rebuild import fold_many
 
 if TYPE_CHECKING:
     from escmatrix.core.events import EventBase
@@ -32,7 +37,10 @@ if TYPE_CHECKING:
 
 VERSION = 4
 SUMMARIES_VERSION = 6  # the summaries file alone: rows as interned tuples; folder trees apart
+STATES_VERSION = 2  # states.msgpack: folded states in MessagePack (store/state_codec.py)
 T = TypeVar("T")
+# (folder tree id at HEAD, codec kind, encoded state, the folder's files as last read or "")
+StateEntry = tuple[str, int, bytes, str]
 
 
 @dataclass
@@ -76,6 +84,8 @@ class IssueCache:
         self.issues_path = "issues" if rel in ("", ".") else f"{rel}/issues"
         self._index: _Index | None = None  # the summaries last read or written by this process
         self._folders: tuple[str, dict[str, str]] | None = None  # (issues/ tree, folder trees)
+        self._fresh: dict[str, StateEntry] = {}  # states encoded while refreshing the summaries
+        self._rows: tuple[_Index, list[IssueSummary]] | None = None
 
     # -- git, as plain subprocesses (no GitPython: this is the fast path) --------------------
 
@@ -126,13 +136,16 @@ class IssueCache:
             return None
 
     def _save(self, name: str, value: Any) -> None:
+        self._save_bytes(name, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def _save_bytes(self, name: str, data: bytes) -> None:
         if self.read_only:
             return
         tmp = self.folder / f".{name}.{os.getpid()}.tmp"
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             with open(tmp, "wb") as handle:
-                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                handle.write(data)
             os.replace(tmp, self.folder / name)
         except OSError:
             # A read-only checkout (a CI job's mount): the answer stands, it is just not kept.
@@ -145,7 +158,11 @@ class IssueCache:
     def summaries(self, fold_issue: Callable[[str], IssueState]) -> list[IssueSummary] | None:
         """Every issue's summary, refreshed incrementally; None when the cache cannot be trusted."""
         index = self._summaries_index(fold_issue)
-        return None if index is None else [IssueSummary._make(row) for row in index.rows]
+        if index is None:
+            return None
+        if self._rows is None or self._rows[0] is not index:  # built once per process
+            self._rows = (index, [IssueSummary._make(row) for row in index.rows])
+        return self._rows[1]
 
     def short_ids(self, fold_issue: Callable[[str], IssueState]) -> dict[str, str] | None:
         """Each issue id's shortest unique prefix, kept with the summaries."""
@@ -167,12 +184,17 @@ class IssueCache:
             before = self._stored_folders(index.issues_tree) if index.rows else {}
             known = {row[0]: row for row in index.rows}
             folders = self._folder_trees()
-            rows: list[tuple[Any, ...]] = []
-            for issue_id, folder_tree in folders.items():
-                row = known.get(issue_id)
-                if row is None or before.get(issue_id) != folder_tree:
-                    row = _compact(IssueSummary.of(fold_issue(issue_id)))
-                rows.append(row)
+            stale = [
+                issue_id
+                for issue_id, folder_tree in folders.items()
+                if issue_id not in known or before.get(issue_id) != folder_tree
+            ]
+            folded = fold_many(stale, fold_issue, _compact)
+            for issue_id, (row, encoded) in folded.items():
+                known[issue_id] = row
+                if encoded is not None:  # kept for `states`, which wants the active ones next
+                    self._fresh[issue_id] = (folders[issue_id], *encoded, "")
+            rows = [known[issue_id] for issue_id in folders]
             index = _Index(SUMMARIES_VERSION, tree, rows, shortest_unique(folders))
             self._save("folders.pickle", (tree, folders))
             self._save("summaries.pickle", index)
@@ -208,28 +230,114 @@ class IssueCache:
         index = self._index
         if summaries is None or index is None:
             return None
-        folders = self._current_folders(index.issues_tree)
-        stored = self._load("states.pickle")
-        if not isinstance(stored, dict) or stored.get("version") != VERSION:
-            stored = {"version": VERSION, "entries": {}}
-        entries: dict[str, tuple[str, IssueState]] = stored["entries"]
+        tree = index.issues_tree
+        checked, entries = self._stored_states()
+        # Every entry was checked against the issues/ tree `checked` when the file was saved: while
+        # HEAD's is the same, each entry is for its folder as it is, with no folder list to load.
+        folders = None if checked == tree and not self._fresh else self._current_folders(tree)
+        changed = bool(self._fresh) or checked != tree
+        entries.update(self._fresh)
+        self._fresh = {}
         out: list[IssueState] = []
-        changed = False
         for row in summaries:
             if not wanted(row):
                 continue
-            key = folders.get(row.id, "")
             entry = entries.get(row.id)
-            if entry is None or entry[0] != key:
-                entry = (key, fold_issue(row.id))
-                entries[row.id] = entry
+            key = entry[0] if entry and folders is None else None
+            if key is None:
+                folders = folders if folders is not None else self._current_folders(tree)
+                key = folders.get(row.id, "")
+            state = _decoded(entry, key, None)
+            if state is None:
+                state = fold_issue(row.id)
+                entries[row.id] = (key, *state_codec.encode(state), "")
                 changed = True
-            out.append(entry[1])
-        if changed:
-            for gone in set(entries) - set(folders):
-                del entries[gone]
-            self._save("states.pickle", stored)
+            out.append(state)
+        if changed and folders is not None:
+            for issue_id in list(entries):  # gone, or for another version of the folder
+                if entries[issue_id][0] != folders.get(issue_id):
+                    del entries[issue_id]
+            self._save_states(tree, entries)
         return out
+
+    def state(self, issue_id: str, fold_issue: Callable[[str], IssueState]) -> IssueState | None:
+        """One issue's state, for `show`: cached while its folder's tree id at HEAD and its files
+        on disk (names, sizes, times, inodes) are what they were when it was folded, so even an
+        uncommitted edit is seen at once. None when the cache cannot be trusted."""
+        if not self.usable():
+            return None
+        out = self._git("rev-parse", "-q", "--verify", f"HEAD:{self.issues_path}/{issue_id}")
+        files = self._files(issue_id)
+        if not out or not files:
+            return None  # not committed yet: the files alone say what it is
+        key = out.strip()
+        checked, entries = self._stored_states()
+        state = _decoded(entries.get(issue_id), key, files)
+        if state is None:
+            state = fold_issue(issue_id)
+            if self._files(issue_id) == files:  # nothing changed while it was read
+                entries[issue_id] = (key, *state_codec.encode(state), files)
+                # the others still hold for the tree they were checked against if it is HEAD's
+                self._save_states(checked if checked == self._issues_tree() else "", entries)
+        return state
+
+    def plain_id(self, prefix: str) -> str | None:
+        """The one issue folder `prefix` names, when that is plain from a listing of issues/
+        (a real folder, not a link); None for anything else, which the store resolves and
+        explains (an unknown, ambiguous or malformed id)."""
+        text = prefix.strip().lower()
+        folder = self.root / "issues"
+        if not ids.is_issue_id(text):
+            if not text or not ids.PREFIX_RE.match(text):
+                return None
+            try:
+                found = ids.matching(text, [n for n in os.listdir(folder) if ids.is_issue_id(n)])
+            except OSError:
+                return None
+            if len(found) != 1:
+                return None
+            text = found[0]
+        path = folder / text
+        return text if path.is_dir() and not path.is_symlink() else None
+
+    def _files(self, issue_id: str) -> str:
+        """What the issue folder holds on disk, as one string ("" when it cannot be read)."""
+        try:
+            with os.scandir(self.root / "issues" / issue_id) as found:
+                listed = sorted((e.name, e.stat(follow_symlinks=False)) for e in found)
+        except OSError:
+            return ""
+        return "|".join(
+            f"{name}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+            for name, st in listed
+        )
+
+    def _code(self) -> str:
+        """The fold and the codec, by size and time: a state folded by other code must miss."""
+        core = Path(__file__).resolve().parents[1] / "core"
+        parts = []
+        for path in (core / "issue.py", core / "events.py", Path(state_codec.__file__)):
+            try:
+                st = path.stat()
+            except OSError:
+                return ""
+            parts.append(f"{path.name}:{st.st_size}:{st.st_mtime_ns}")
+        return " ".join(parts)
+
+    def _stored_states(self) -> tuple[str, dict[str, StateEntry]]:
+        """(the issues/ tree every entry was checked against, or "", the entries by issue id)."""
+        try:
+            data = (self.folder / "states.msgpack").read_bytes()
+            stored = msgspec.msgpack.decode(data, type=_StatesFile)
+        except (OSError, msgspec.DecodeError):
+            return "", {}
+        if stored.version != STATES_VERSION or stored.code != self._code():
+            return "", {}
+        return stored.tree, stored.entries
+
+    def _save_states(self, tree: str, entries: dict[str, StateEntry]) -> None:
+        data = msgspec.msgpack.encode(_StatesFile(STATES_VERSION, self._code(), tree, entries))
+        self._save_bytes("states.msgpack", data)
 
     def events(
         self, read_events: Callable[[str], list[EventBase]]
@@ -276,5 +384,24 @@ class IssueCache:
         return value
 
     def clear(self) -> None:
-        for path in self.folder.glob("*.pickle"):
-            path.unlink(missing_ok=True)
+        for pattern in ("*.pickle", "*.msgpack"):
+            for path in self.folder.glob(pattern):
+                path.unlink(missing_ok=True)
+
+
+class _StatesFile(msgspec.Struct, array_like=True, gc=False):
+    version: int
+    code: str
+    tree: str  # the issues/ tree every entry was checked against ("" when not all were)
+    entries: dict[str, StateEntry]
+
+
+def _decoded(entry: StateEntry | None, key: str, files: str | None) -> IssueState | None:
+    """The entry's state when it is for the folder tree `key` (and, unless `files` is None,
+    for the files `files` on disk); None when it is not, or cannot be read."""
+    if entry is None or entry[0] != key or (files is not None and entry[3] != files):
+        return None
+    try:
+        return state_codec.decode(entry[1], entry[2])
+    except ValueError:
+        return None

@@ -7,10 +7,13 @@ import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from escmatrix.core.errors import GitFailure
-from escmatrix.core.events import MatrixRef
 from escmatrix.store.git_runner import GitError, GitRunner, sentence
+
+if TYPE_CHECKING:  # the events module builds pydantic models: `list` and `show` never need it
+    from escmatrix.core.events import MatrixRef
 
 # The trailers escmatrix writes in its commit messages; `GitHistory.log` reads two back.
 TRAILER_ISSUE = "Escmatrix-Issue"
@@ -53,6 +56,8 @@ class GitHistory(GitRunner):
         """The matrix decisions are made under: the tree id of HEAD's matrix/ (kept by rebase and
         cherry-pick) and the last commit that changed it, cached by tree id."""
         import json
+
+        from escmatrix.core.events import MatrixRef
 
         rel = self.rel(self.root / "matrix")
         found = self._read(f"HEAD:{rel}")

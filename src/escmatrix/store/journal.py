@@ -12,7 +12,7 @@ import secrets
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from escmatrix.store.yamlio import write_atomic
+from escmatrix.store.atomic import write_atomic
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ValidationError
 
 from escmatrix.core.errors import InvalidInput, Location, Problem
 from escmatrix.core.matrix import MATRIX_FILES, OPTIONAL_FILES, Matrix, Model
+from escmatrix.store.matrix_key import matrix_fingerprint as matrix_fingerprint
 from escmatrix.store.schema_hints import expected_shape
 from escmatrix.store.yamlio import key_mark, locate, read_yaml
 
@@ -171,26 +172,3 @@ def load_matrix(root: Path) -> Matrix:
             )
         raise InvalidInput(problems, summary="the matrix is invalid")
     return matrix
-
-
-def matrix_fingerprint(root: Path) -> tuple[str, ...]:
-    """What `load_matrix` depends on: every file's bytes under matrix/, and the code that loads
-    and models it (a cache of the loaded matrix is good while this is unchanged)."""
-    import hashlib
-
-    import escmatrix
-    from escmatrix.core import matrix as model
-
-    digest = hashlib.sha256()
-    for path in sorted((root / "matrix").rglob("*")):
-        if path.is_file():
-            digest.update(f"{path.relative_to(root)}\0{path.stat().st_size}\0".encode())
-            digest.update(path.read_bytes())
-    code = [escmatrix.__version__]
-    # every module of the core.matrix package (a model changed in any of them must miss)
-    model_files = sorted(Path(str(model.__file__)).parent.glob("*.py"))
-    for module_file in (*model_files, Path(__file__)):
-        stat = module_file.stat()
-        name = f"{module_file.parent.name}/{module_file.name}"
-        code.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
-    return (digest.hexdigest(), *code)

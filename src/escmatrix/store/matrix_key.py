@@ -1,0 +1,29 @@
+"""The key the validated matrix is cached under, without loading YAML or the loader (so `list` and
+`show`, which read the matrix from the cache, import neither)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def matrix_fingerprint(root: Path) -> tuple[str, ...]:
+    """What `load_matrix` depends on: every file's bytes under matrix/, and the code that loads
+    and models it (a cache of the loaded matrix is good while this is unchanged)."""
+    import hashlib
+
+    import escmatrix
+    from escmatrix.core import matrix as model
+
+    digest = hashlib.sha256()
+    for path in sorted((root / "matrix").rglob("*")):
+        if path.is_file():
+            digest.update(f"{path.relative_to(root)}\0{path.stat().st_size}\0".encode())
+            digest.update(path.read_bytes())
+    code = [escmatrix.__version__]
+    # every module of the core.matrix package (a model changed in any of them must miss)
+    model_files = sorted(Path(str(model.__file__)).parent.glob("*.py"))
+    for module_file in (*model_files, Path(__file__).with_name("matrix_loader.py")):
+        stat = module_file.stat()
+        name = f"{module_file.parent.name}/{module_file.name}"
+        code.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return (digest.hexdigest(), *code)
