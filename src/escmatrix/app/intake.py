@@ -63,7 +63,7 @@ def _ingest_locked(ws: Workspace, incoming: object) -> Ingested:
     source = incoming.source
     if plan.action == "open":
         assert plan.facts is not None
-        decision = ws._route(plan.facts, now)
+        decision = ws.route_at(plan.facts, now)
         opened = responder.open_issue(ctx, decision, incoming.title, incoming.description)
         link = ev.Linked(
             **ctx.stamp(), kind=source, url=plan.url, ref=incoming.ref, key=incoming.key

@@ -36,7 +36,7 @@ def reroute(ws: Workspace, prefix: str, change: dict[str, Any]) -> tuple[Recorde
         state.partner,
         tuple(state.tags),
     )
-    decision = ws._route(facts, ws.clock.now())
+    decision = ws.route_at(facts, ws.clock.now())
     recorded = ws.act(
         issue_id,
         "route",

@@ -185,9 +185,9 @@ class Workspace:
 
     def preview(self, facts: IssueFacts) -> RouteDecision:
         """Who would get this issue at the clock's time; writes nothing."""
-        return self._route(facts, self.clock.now())
+        return self.route_at(facts, self.clock.now())
 
-    def _route(self, facts: IssueFacts, at: datetime) -> RouteDecision:
+    def route_at(self, facts: IssueFacts, at: datetime) -> RouteDecision:
         """Route; when the matching rule draws from a pool, again with the issues' load."""
         from escmatrix.core.routing import route
 
@@ -397,7 +397,7 @@ class Workspace:
 
         actor, identity = self.actor()
         ctx = self._context(actor)
-        decision = self._route(facts, ctx.at)
+        decision = self.route_at(facts, ctx.at)
         event = responder.open_issue(ctx, decision, title, description)
         issue_id = ids.new_issue_id(ctx.at)
         while self.store.exists(issue_id):

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from escmatrix.core.types import format_duration
 
 if TYPE_CHECKING:
+    from escmatrix.core.grid import GridCell
     from escmatrix.core.issue import IssueState
     from escmatrix.core.matrix import Matrix
     from escmatrix.core.routing import RouteDecision
@@ -181,6 +182,23 @@ def decision_data(decision: RouteDecision) -> dict[str, Any]:
         "first_response_due": decision.first_response_due,
         "resolution_due": decision.resolution_due,
     }
+
+
+def grid_data(cells: list[GridCell]) -> list[dict[str, Any]]:
+    """Each category x severity as routing and the ladder would engage it (matrix --format json)."""
+    return [
+        {
+            "category": c.category,
+            "severity": c.severity,
+            "tier": c.tier,
+            "owner": c.owner,
+            "engaged": c.engaged,
+            "rule": c.rule,
+            "why": c.why,
+            "above": [{"tier": a.tier, "holder": a.holder, "away": a.away} for a in c.above],
+        }
+        for c in cells
+    ]
 
 
 def matrix_data(matrix: Matrix) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from escmatrix.core.types import describe_duration as describe
 from escmatrix.core.types import format_duration
 
 if TYPE_CHECKING:
+    from escmatrix.core.grid import GridCell
     from escmatrix.core.issue import IssueState
     from escmatrix.core.matrix import Matrix
     from escmatrix.core.routing import RouteDecision
@@ -280,29 +281,61 @@ def log(entries: list[LogEntry], tz: str) -> Table:
     return table
 
 
-def matrix_grid(matrix: Matrix) -> RenderableType:
-    table = Table(box=box.ROUNDED, title="Escalation matrix", title_justify="left")
+def matrix_grid(matrix: Matrix, cells: list[GridCell], at: datetime, tz: str) -> RenderableType:
+    """Categories down, tiers across: in each cell the severities that start there with the
+    person routing engages at `at`, and (dim) those that would reach it by escalating."""
+    from escmatrix.core.grid import by_category_and_tier
+
+    table = Table(
+        box=box.ROUNDED,
+        title=f"Escalation matrix at {when(at, tz)}",
+        title_justify="left",
+        show_lines=True,
+    )
     table.add_column("category", style="bold")
     for tier in matrix.tiers:
         table.add_column(
             f"{tier.name}\n[dim]respond in {format_duration(tier.response_time)}[/dim]"
         )
+    starts = {(c.category, c.severity): c.tier for c in cells}
+    found = by_category_and_tier(matrix, cells)
     for cat in matrix.categories.values():
-        cells: list[RenderableType] = [safe(f"{cat.name}\n({cat.id})")]
+        backups = ", ".join(_name(matrix, b) for b in cat.backups)
+        row: list[RenderableType] = [
+            Text.assemble(safe(f"{cat.name}\n({cat.id})"), safe(f"\nbackup: {backups}", "dim"))
+        ]
         for tier in matrix.tiers:
-            if tier.held_by == "owner":
-                text = Text.assemble(
-                    safe(_name(matrix, cat.primary)),
-                    Text("\nbackup: ", "dim"),
-                    safe(", ".join(_name(matrix, b) for b in cat.backups), "dim"),
-                )
-            else:
-                text = Text.assemble(
-                    safe(_name(matrix, matrix.holder(tier, cat.primary))),
-                    Text(f"\n{tier.held_by} of {matrix.people[cat.primary].team}", "dim"),
-                )
-            cells.append(text)
-        table.add_row(*cells)
+            text = Text()
+            groups: dict[tuple[bool, str], list[str]] = {}
+            for severity, person in found.get((cat.id, tier.id), []):
+                started = starts.get((cat.id, severity)) == tier.id
+                groups.setdefault((not started, person), []).append(severity)
+            shown: set[str] = set()
+            for (escalated, person), severities in sorted(groups.items()):
+                if escalated and person in shown:
+                    continue  # already here for the severities that start on this tier
+                shown.add(person)
+                if text:
+                    text.append("\n")
+                if escalated:
+                    text.append("↑ " + literal(_name(matrix, person)), "dim")
+                else:
+                    text.append(literal(_name(matrix, person)))
+                    text.append(f" {' '.join(severities)}", "bold")
+            row.append(text)
+        table.add_row(*row)
+    why = Table(box=box.SIMPLE_HEAD, title="Why each starts there", title_justify="left")
+    for col in ("category", "severity", "tier", "engaged", "rule", "why"):
+        why.add_column(col)
+    for c in cells:
+        why.add_row(
+            safe(c.category),
+            safe(c.severity),
+            safe(c.tier),
+            safe(_name(matrix, c.engaged)),
+            safe(c.rule),
+            safe(c.why),
+        )
     sev = Table(box=box.SIMPLE_HEAD, title="Severities", title_justify="left")
     for col in ("severity", "score", "starts at", "first response", "updates every", "resolve in"):
         sev.add_column(col)
@@ -315,7 +348,11 @@ def matrix_grid(matrix: Matrix) -> RenderableType:
             format_duration(s.update_every),
             format_duration(s.resolution),
         )
-    return Group(table, sev)
+    legend = Text(
+        "↑ reached by escalating from the tier where the severity starts (the ladder's holder)",
+        "dim",
+    )
+    return Group(table, legend, why, sev)
 
 
 def _name(matrix: Matrix, person_id: str) -> str:

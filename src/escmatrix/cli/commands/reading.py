@@ -28,9 +28,22 @@ def matrix(
         str | None,
         typer.Option("--tier", help="Show one tier of the ladder in detail.", show_default=False),
     ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option(
+            "--at",
+            help="Whose cells at this moment (default now): ISO 8601 or relative (+3h, -30m). "
+            "Schedules, working hours and absences are resolved as `route` does.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Show the escalation matrix: categories down, tiers across, owner and backup in each cell.
+    """Show the escalation matrix as it runs: categories down, tiers across; in each cell, for
+    every severity that starts there, who routing engages at --at (default now), and who the
+    ladder would engage on the tiers above. `--format json` carries the same as `cells`.
     `--ladder` (or `--tier T`) shows the ladder itself: responsibilities and escalation criteria."""
+    from escmatrix.app.clock import parse_instant
+    from escmatrix.app.grid import route_grid
     from escmatrix.cli import output, present, render
     from escmatrix.core.errors import NotFound
 
@@ -38,17 +51,21 @@ def matrix(
     tiers = [t.id for t in ws.matrix.tiers]
     if tier is not None and tier not in tiers:
         raise NotFound(f"unknown tier {tier!r}", hint=f"tiers: {', '.join(tiers)}")
+    moment = ws.clock.now() if at is None else parse_instant(at, what="--at", base=ws.clock.now())
     if fmt is Format.json:
         data = present.matrix_data(ws.matrix)
         if tier is not None:
             data = next(t for t in data["tiers"] if t["id"] == tier)
+        else:
+            data |= {"at": moment, "cells": present.grid_data(route_grid(ws, moment))}
         output.write_json(data)
     elif ladder or tier is not None:
         from escmatrix.cli.ladder_view import ladder as ladder_view
 
         output.stdout().print(ladder_view(ws.matrix, tier))
     else:
-        output.stdout().print(render.matrix_grid(ws.matrix))
+        cells = route_grid(ws, moment)
+        output.stdout().print(render.matrix_grid(ws.matrix, cells, moment, timezone(ctx)))
 
 
 def list_(
