@@ -58,6 +58,12 @@ class WorkClock:
             return False
         return not (cal.holidays and day in _holidays(cal.holidays, day.year))
 
+    def is_open(self, at: datetime) -> bool:
+        """Whether `at` falls inside working hours (always, for 24x7)."""
+        for lo, _ in self.open_intervals(at):
+            return lo <= at
+        return False
+
     def open_intervals(self, start: datetime) -> Iterator[tuple[datetime, datetime]]:
         """Working intervals from `start` on, in order, as UTC instants."""
         cal = self.calendar

@@ -6,9 +6,11 @@ import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from escmatrix.core.calendar import WorkClock
 from escmatrix.core.errors import NotFound, Refused, UsageError
-from escmatrix.core.matrix import Matrix, Rule, Severity
+from escmatrix.core.matrix import Match, Matrix, Rule, Severity
 from escmatrix.core.oncall import who_is_on_call
 from escmatrix.core.presence import at_work_note, local_time, prefer_at_work
 from escmatrix.core.sla import Targets, due_after, targets_for
@@ -139,7 +141,33 @@ def decide_severity(matrix: Matrix, facts: IssueFacts) -> SeverityDecision:
     )
 
 
-def _check_rule(rule: Rule, facts: IssueFacts, severity: str, matrix: Matrix) -> RuleCheck:
+def _check_hours(when: Match, matrix: Matrix, at: datetime) -> tuple[list[str], list[str]]:
+    """A rule's `working_hours` / `outside_working_hours`: (reasons it matches, why it does not)."""
+    reasons: list[str] = []
+    failed: list[str] = []
+    for calendar_id, inside in ((when.working_hours, True), (when.outside_working_hours, False)):
+        if calendar_id is None:
+            continue
+        calendar = matrix.calendars.get(calendar_id)
+        if calendar is None:
+            failed.append(f"unknown calendar {calendar_id!r}")
+            continue
+        is_open = WorkClock(calendar).is_open(at)
+        local = at.astimezone(ZoneInfo(calendar.timezone))
+        said = (
+            f"{local:%a %H:%M} {calendar.timezone} is "
+            f"{'inside' if is_open else 'outside'} {calendar_id} working hours"
+        )
+        if is_open == inside:
+            reasons.append(said)
+        else:
+            failed.append(f"{said}, rule wants {'inside' if inside else 'outside'}")
+    return reasons, failed
+
+
+def _check_rule(
+    rule: Rule, facts: IssueFacts, severity: str, matrix: Matrix, at: datetime
+) -> RuleCheck:
     when = rule.when
     if when.is_catch_all:
         return RuleCheck(rule.id, True, "catch-all: matches every issue")
@@ -186,6 +214,9 @@ def _check_rule(rule: Rule, facts: IssueFacts, severity: str, matrix: Matrix) ->
                 if strategic
                 else "no strategic customer or partner"
             )
+    hours_ok, hours_failed = _check_hours(when, matrix, at)
+    reasons += hours_ok
+    failed += hours_failed
     if failed:
         return RuleCheck(rule.id, False, "; ".join(failed))
     return RuleCheck(rule.id, True, "; ".join(reasons))
@@ -333,7 +364,7 @@ def route(
     checks: list[RuleCheck] = []
     chosen: Rule | None = None
     for rule in matrix.rules:
-        check = _check_rule(rule, facts, sev.severity, matrix)
+        check = _check_rule(rule, facts, sev.severity, matrix, at)
         checks.append(check)
         if check.matched:
             chosen = rule

@@ -21,6 +21,7 @@ class _Cond:
     partner: frozenset[str]
     tags: frozenset[str]
     strategic: bool | None
+    hours: tuple[str | None, str | None] = (None, None)  # (working_hours, outside_working_hours)
 
     @classmethod
     def of(cls, when: Match) -> _Cond:
@@ -31,11 +32,15 @@ class _Cond:
             frozenset(when.partner),
             frozenset(when.tags),
             when.strategic,
+            (when.working_hours, when.outside_working_hours),
         )
 
 
 def _covers(a: _Cond, b: _Cond, strategic: dict[str, bool]) -> bool:
-    """Does `a` match every issue `b` matches?"""
+    """Does `a` match every issue `b` matches? A rule bound to working hours covers only rules
+    bound to the same hours."""
+    if a.hours != (None, None) and a.hours != b.hours:
+        return False
     for wide, narrow in (
         (a.category, b.category),
         (a.severity, b.severity),
@@ -127,6 +132,8 @@ def _matches_cell(
     cell: tuple[str | None, str | None, str | None, str | None],
     strategic: dict[str, bool],
 ) -> bool:
+    if a.hours != (None, None):
+        return False  # matches at some hours only: never counted as covering a whole cell
     cat, sev, cust, part = cell
     for wanted, value in (
         (a.category, cat),

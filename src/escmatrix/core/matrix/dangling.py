@@ -159,6 +159,17 @@ def find_dangling(m: Matrix) -> list[Dangling]:
                             _choices(key, known),
                         )
                     )
+        for key in ("working_hours", "outside_working_hours"):
+            ref = getattr(r.when, key)
+            if ref is not None and ref not in m.calendars:
+                found.append(
+                    Dangling(
+                        "routing",
+                        ("rules", i, "when", key),
+                        f"rule {r.id!r}: unknown calendar {ref!r}",
+                        _choices("calendars", set(m.calendars)),
+                    )
+                )
     if not any(r.when.is_catch_all for r in m.rules):
         found.append(
             Dangling(

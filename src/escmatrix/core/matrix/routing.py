@@ -25,12 +25,24 @@ class Match(Model):
     partner: list[Id] = []
     tags: list[Id] = []
     strategic: bool | None = None
+    working_hours: Id | None = Field(
+        default=None,
+        description="only while this business-hours calendar (calendars.yaml) is open when the "
+        "issue arrives",
+    )
+    outside_working_hours: Id | None = Field(
+        default=None,
+        description="only while this business-hours calendar is closed when the issue arrives "
+        "(nights, weekends, holidays)",
+    )
 
     @property
     def is_catch_all(self) -> bool:
         return (
             not (self.category or self.severity or self.customer or self.partner or self.tags)
             and self.strategic is None
+            and self.working_hours is None
+            and self.outside_working_hours is None
         )
 
 
