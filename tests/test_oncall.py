@@ -27,6 +27,11 @@ schedules:
          handoff: "09:00", length: weekly, starts: 2026-10-05, hours: "09:00-17:00"}
     overrides:
       - {person: felix, from: 2026-10-25T02:00:00Z, until: 2026-10-25T05:00:00Z, note: swap}
+  - id: support-frontline   # the example's routing pages it for sev2 after hours
+    name: Customer Support frontline
+    layers:
+      - {id: daily, rotation: [lena, jack, marcus], timezone: Europe/Berlin, handoff: "08:00",
+         length: daily, starts: 2026-11-02}
 """
 
 # (rotation, zone, days per shift, first day, local hours or None), in layer order

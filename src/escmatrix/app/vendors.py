@@ -130,6 +130,8 @@ def run_import(
         if not path.exists():
             write_atomic(path, playbook(category, first_tier, today.isoformat()))
             result.written.append(f"playbooks/{category['playbook']}")
+    if result.laid_out:
+        _accept_gaps(vendor, root, found, today)
     write_atomic(root / NOTES_FILE, notes_text(vendor, found.notes))
     result.written.append(NOTES_FILE)
     return result
@@ -155,7 +157,47 @@ def _fit_starter(root: Path, found: Imported) -> None:
     text = path.read_text(encoding="utf-8").replace(
         "owners: [pat]", f"owners: [{teams[0]['manager']}]"
     )
-    write_atomic(path, text)
+    gaps = text.find("# Hours where nobody engaged")  # the starter's gaps name its categories
+    write_atomic(path, text if gaps < 0 else text[:gaps])
+
+
+def _accept_gaps(vendor: Vendor, root: Path, found: Imported, today: date) -> None:
+    """Hours where nobody the imported routing engages is at work or on call (e.g. a vendor's
+    default route to a team rather than a schedule): accepted in governance.yaml with a reason
+    that says so, and listed in the import notes for review."""
+    from datetime import UTC, datetime, time
+
+    from escmatrix.core.lint.cell_coverage import cell_gaps
+    from escmatrix.store.matrix_loader import load_matrix
+    from escmatrix.store.yamlio import write_atomic
+
+    cells: dict[str, set[str]] = {}
+    for gap in cell_gaps(load_matrix(root), datetime.combine(today, time(0), tzinfo=UTC)):
+        cells.setdefault(gap.category, set()).add(gap.severity)
+    if not cells:
+        return
+    lines = ["accepted_gaps:  # from the import: review, then route these hours to a schedule"]
+    for category, severities in sorted(cells.items()):
+        listed = ", ".join(sorted(severities))
+        lines += [
+            f"  - category: {category}",
+            f"    severities: [{listed}]",
+            f"    reason: Imported from {VENDOR_NAMES[vendor]}; nobody on call for it at some hours (see "
+            "import-notes.md)",
+        ]
+        found.notes.append(
+            NotMapped(
+                f"category {category}",
+                f"coverage of {listed}",
+                "nobody the imported routing engages is at work or on call at some hours; "
+                "accepted in governance.yaml accepted_gaps for review (remove the entry and "
+                "`escmatrix validate` names the hours)",
+            )
+        )
+    path = root / "matrix" / "governance.yaml"
+    write_atomic(
+        path, path.read_text(encoding="utf-8").rstrip("\n") + "\n" + "\n".join(lines) + "\n"
+    )
 
 
 def run_export(vendor: Vendor, root: Path, out: Path) -> tuple[list[str], list[NotMapped]]:

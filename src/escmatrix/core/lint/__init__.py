@@ -25,6 +25,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from escmatrix.core.lint.categories import lint_categories
+from escmatrix.core.lint.cell_coverage import lint_cell_coverage
 from escmatrix.core.lint.channels import lint_channels
 from escmatrix.core.lint.coverage import lint_coverage
 from escmatrix.core.lint.departed import lint_departed
@@ -71,6 +72,7 @@ def lint(matrix: Matrix, *, now: datetime, playbooks: frozenset[str] | None) -> 
     found += lint_channels(matrix)
     found += lint_governance(matrix, now)
     found += lint_coverage(matrix, now)
+    found += lint_cell_coverage(matrix, now)
     found += lint_schedule_gaps(matrix, now)
     found += lint_departed(matrix, now)
     found += lint_working_time(matrix)

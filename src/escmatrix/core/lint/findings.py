@@ -58,7 +58,12 @@ _CATALOGUE: tuple[tuple[str, Level, str], ...] = (
     ("no-catch-all", "error", "Routing ends with a rule that matches every issue."),
     ("override-nobody", "error", "Governance lets someone override the routing."),
     ("override-everybody", "error", "Governance does not let everybody override the routing."),
-    ("coverage-gap", "error", "Someone who can hold a 24x7 tier is working at every hour."),
+    (
+        "coverage-gap",
+        "error",
+        "Someone who can hold a 24x7 tier is working at every hour, and every category x "
+        "severity on 24x7 clocks engages someone at work or on call (or is an accepted gap).",
+    ),
     (
         "ambiguous-duration",
         "error",

@@ -239,6 +239,22 @@ def find_dangling(m: Matrix) -> list[Dangling]:
                 )
     for j, ref in enumerate(m.governance.review.owners):
         person("governance", ("review", "owners", j), ref)
+    for j, gap in enumerate(m.governance.accepted_gaps):
+        for key, refs, ids in (
+            ("category", [gap.category], set(m.categories)),
+            ("severities", gap.severities, set(m.severities)),
+        ):
+            for k, ref in enumerate(refs):
+                if ref not in ids:
+                    where = ("accepted_gaps", j, key) + (() if key == "category" else (k,))
+                    found.append(
+                        Dangling(
+                            "governance",
+                            where,
+                            f"accepted gap: unknown {key.rstrip('s')} {ref!r}",
+                            _choices("categories" if key == "category" else "severities", ids),
+                        )
+                    )
     for i, schedule in enumerate(m.schedules.values()):
         for j, layer in enumerate(schedule.layers):
             for k, ref in enumerate(layer.rotation):

@@ -44,9 +44,22 @@ class Automation(Model):
     )
 
 
+class AcceptedGap(Model):
+    """A stretch of the week where nobody engaged is at work, accepted on purpose and why."""
+
+    category: Id = Field(description="the category (categories.yaml) whose cells are accepted")
+    severities: list[Id] = Field(default=[], description="empty: every severity")
+    reason: Text = Field(min_length=1, description="why these hours may go without anyone")
+
+
 class GovernanceFile(Model):
     """matrix/governance.yaml"""
 
     overrides: OverridePolicy
     review: ReviewPolicy
     automation: Automation | None = None
+    accepted_gaps: list[AcceptedGap] = Field(
+        default=[],
+        description="cells where the coverage-gap lint accepts that nobody engaged is at work "
+        "at some hours (e.g. waits for the next business day), each with its reason",
+    )
