@@ -56,8 +56,10 @@ def _cells(matrix: Matrix, at: datetime) -> list[dict[str, Any]]:
             free = [b for b in free if not matrix.people[b].is_away(at)] or free
             owner, why = free[0], f"backup of {category.id} ({category.primary} out of office)"
         for tier in matrix.tiers:
-            holder = matrix.holder(tier, owner)
+            holder = matrix.holder(tier, owner, at)
             role = "owner" if tier.held_by == "owner" else f"{tier.held_by} of {owner}'s team"
+            if tier.schedule is not None and holder != matrix.holder(tier, owner):
+                role = f"on call on schedule {tier.schedule!r} for tier {tier.id}"
             cells.append(
                 {
                     "category": category.id,

@@ -40,7 +40,7 @@ def next_available_tier(
     skipped: list[str] = []
     candidates = matrix.tiers[start_index:]
     for tier in candidates:
-        holder = matrix.holder(tier, issue.owner)
+        holder = matrix.holder(tier, issue.owner, at)
         person = matrix.people.get(holder)
         if person is not None and person.is_away(at):
             gone = "has left" if person.has_left(at) else "is out of office"
@@ -52,7 +52,7 @@ def next_available_tier(
     top = candidates[-1]
     return TierChoice(
         top,
-        matrix.holder(top, issue.owner),
+        matrix.holder(top, issue.owner, at),
         [*skipped[:-1], f"nobody above can be reached; {top.id} taken anyway"],
     )
 

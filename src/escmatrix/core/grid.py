@@ -44,7 +44,7 @@ def grid_cells(matrix: Matrix, decisions: list[RouteDecision], at: datetime) -> 
         start = matrix.tier_index(d.tier)
         above = []
         for tier in matrix.tiers[start + 1 :]:
-            holder = matrix.holder(tier, d.owner)
+            holder = matrix.holder(tier, d.owner, at)
             person = matrix.people.get(holder)
             above.append(LadderStep(tier.id, holder, bool(person and person.is_away(at))))
         why = d.owner_reason if d.owner == d.engaged else f"{d.owner_reason}; {d.tier_reason}"

@@ -162,7 +162,7 @@ def resolve_owner(
         owner = issue.owner if issue else lead_owner(matrix, category, at)
         if owner is None:
             return StepOwner(role, ())
-        return StepOwner(role, (matrix.holder(matrix.tier(role), owner),))
+        return StepOwner(role, (matrix.holder(matrix.tier(role), owner, at),))
     if role == LIAISON:
         account = None
         if issue is not None:

@@ -114,7 +114,7 @@ def acknowledgers(matrix: Matrix, state: IssueState) -> list[str]:
     holds its current tier for that owner."""
     people = [state.owner, state.engaged]
     with suppress(KeyError):  # a tier the matrix no longer has: owner and engaged still may
-        people.append(matrix.holder(matrix.tier(state.tier), state.owner))
+        people.append(matrix.holder(matrix.tier(state.tier), state.owner, state.tier_since))
     return list(dict.fromkeys(p for p in people if p))
 
 
@@ -277,7 +277,7 @@ def escalate(
                 f"--to {to} is not above the current tier {state.tier}",
                 hint="use deescalate to move down",
             )
-        engaged = ctx.matrix.holder(target, state.owner)
+        engaged = ctx.matrix.holder(target, state.owner, ctx.at)
     return ev.Escalated(
         **ctx.stamp(), tier=target.id, previous=state.tier, engaged=engaged, reason=reason
     )
@@ -305,7 +305,7 @@ def deescalate(
         **ctx.stamp(),
         tier=target.id,
         previous=state.tier,
-        engaged=ctx.matrix.holder(target, state.owner),
+        engaged=ctx.matrix.holder(target, state.owner, ctx.at),
         reason=_text(reason, "--reason"),
     )
 
@@ -336,7 +336,7 @@ def override(
         **ctx.stamp(),
         owner=new_owner,
         tier=new_tier,
-        engaged=ctx.matrix.holder(ctx.matrix.tier(new_tier), new_owner),
+        engaged=ctx.matrix.holder(ctx.matrix.tier(new_tier), new_owner, ctx.at),
         previous_owner=state.owner,
         previous_tier=state.tier,
         reason=_text(reason, "--reason"),

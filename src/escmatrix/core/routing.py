@@ -398,7 +398,7 @@ def route(
         owner_reason=owner_reason,
         tier=tier_id,
         tier_reason=tier_reason,
-        engaged=matrix.holder(tier, owner),
+        engaged=matrix.holder(tier, owner, at),
         targets=targets,
         first_response_due=due_after(matrix, targets.calendar, at, targets.first_response),
         resolution_due=due_after(matrix, targets.calendar, at, targets.resolution),

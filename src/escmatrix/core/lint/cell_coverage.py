@@ -92,7 +92,7 @@ def cell_gaps(found: Matrix, now: datetime) -> Iterator[CellGap]:
                 engaged = [(d.tier, first)]  # the owner works it when the one engaged cannot
                 start = m.tier_index(d.tier)
                 engaged += [
-                    (t.id, m.holder(t, d.owner))
+                    (t.id, m.holder(t, d.owner, at))
                     for t in m.tiers[start + 1 :]
                     if t.coverage == "24x7"
                 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
 
 from escmatrix.core.matrix.accounts import Account, AccountsFile
@@ -105,8 +106,15 @@ class Matrix:
         person = self.people.get(person_id)
         return self.teams.get(person.team) if person else None
 
-    def holder(self, tier: Tier, owner_id: str) -> str:
-        """The person who holds `tier` for an issue owned by `owner_id`."""
+    def holder(self, tier: Tier, owner_id: str, at: datetime | None = None) -> str:
+        """The person who holds `tier` for an issue owned by `owner_id` (at `at`, a tier held by
+        an on-call schedule is whoever it names then)."""
+        if tier.schedule is not None and at is not None and tier.schedule in self.schedules:
+            from escmatrix.core.oncall import who_is_on_call
+
+            person = who_is_on_call(self.schedules[tier.schedule], at).person
+            if person is not None:
+                return person
         if tier.held_by == "owner":
             return owner_id
         team = self.team_of(owner_id)

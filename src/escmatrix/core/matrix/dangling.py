@@ -82,6 +82,16 @@ def find_dangling(m: Matrix) -> list[Dangling]:
             person("categories", ("categories", i, "specialists", j), specialist)
     tier_ids = {t.id for t in m.tiers}
     found.extend(_duplicates("ladder", "tiers", [t.id for t in m.tiers]))
+    for i, tier in enumerate(m.tiers):
+        if tier.schedule is not None and tier.schedule not in m.schedules:
+            found.append(
+                Dangling(
+                    "ladder",
+                    ("tiers", i, "schedule"),
+                    f"tier {tier.id!r}: unknown schedule {tier.schedule!r}",
+                    _choices("schedules", set(m.schedules)),
+                )
+            )
     for i, s in enumerate(severity_list):
         if s.start_tier not in tier_ids:
             found.append(

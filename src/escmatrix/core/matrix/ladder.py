@@ -35,6 +35,11 @@ class Tier(Model):
     id: Id
     name: Text
     held_by: TierHolder
+    schedule: Id | None = Field(
+        default=None,
+        description="whoever is on call on this schedule (schedules.yaml) holds the tier at that "
+        "moment; held_by decides when the schedule names nobody",
+    )
     response_time: Duration
     responsibilities: list[Text] = []
     escalate_when: list[Text] = []

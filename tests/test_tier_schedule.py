@@ -1,0 +1,69 @@
+"""A ladder tier held by an on-call schedule (issue 13, point 1: tiers may name a schedule where
+they name a holder): whoever the schedule names at that moment holds the tier; `held_by` decides
+when it names nobody."""
+
+from __future__ import annotations
+
+from tests.support import T0, Repo
+
+DUTY = """\
+schedules:
+  - id: duty-managers
+    name: Duty manager
+    layers:
+      - id: office
+        rotation: [jo, kim]
+        timezone: Europe/London
+        handoff: "09:00"
+        length: weekly
+        starts: 2026-03-02
+        hours: "08:00-20:00"
+"""
+
+
+def duty_manager_tier(repo: Repo) -> None:
+    (repo.path / "matrix" / "schedules.yaml").write_text(DUTY)
+    repo.edit(
+        "matrix/ladder.yaml",
+        "    held_by: manager\n",
+        "    held_by: manager\n    schedule: duty-managers\n",
+    )
+    repo.git("add", "-A")
+    repo.git("commit", "-qm", "the manager tier is the duty manager on call")
+
+
+def test_escalating_to_a_schedule_held_tier_engages_whoever_is_on_call(tmp_repo: Repo) -> None:
+    """Week of 2 March: jo is the duty manager (08:00-20:00 London); pat manages the team."""
+    duty_manager_tier(tmp_repo)
+    issue = tmp_repo.open("Checkout returns 500", "product-defect", "sev1")
+    tmp_repo.ok("escalate", issue, "--reason", "Needs a manager", now="2026-03-02T10:00:00Z")
+    assert tmp_repo.show(issue, now="2026-03-02T10:00:00Z")["engaged"] == "jo"
+
+
+def test_outside_the_schedule_the_tier_falls_back_to_held_by(tmp_repo: Repo) -> None:
+    duty_manager_tier(tmp_repo)
+    issue = tmp_repo.open("Checkout returns 500", "product-defect", "sev1")
+    tmp_repo.ok("escalate", issue, "--reason", "Needs a manager", now="2026-03-02T22:00:00Z")
+    assert tmp_repo.show(issue, now="2026-03-02T22:00:00Z")["engaged"] == "pat"
+
+
+def test_the_next_week_the_rotation_moves_on_and_the_grid_says_so(tmp_repo: Repo) -> None:
+    duty_manager_tier(tmp_repo)
+    data = tmp_repo.json("matrix", "--at", "2026-03-10T10:00:00Z", now=None)
+    cell = next(
+        c for c in data["cells"] if (c["category"], c["severity"]) == ("product-defect", "sev1")
+    )
+    assert {"tier": "manager", "holder": "kim", "away": False} in cell["above"]
+    oncall = tmp_repo.json("oncall", "--at", "2026-03-10T10:00:00Z", now=None)
+    text = str(oncall)
+    assert "on call on schedule 'duty-managers' for tier manager" in text
+
+
+def test_a_tier_naming_an_unknown_schedule_is_refused(tmp_repo: Repo) -> None:
+    tmp_repo.edit(
+        "matrix/ladder.yaml", "    held_by: manager\n", "    held_by: manager\n    schedule: duty\n"
+    )
+    line = tmp_repo.line_of("matrix/ladder.yaml", "schedule: duty")
+    result = tmp_repo.cli("validate", now=T0)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "unknown schedule 'duty'" in result.output and f"{line}:" in result.output
