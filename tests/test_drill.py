@@ -279,3 +279,22 @@ def test_a_kept_drill_repository_holds_every_recorded_event(example_repo: Repo) 
         assert status.strip() == ""
     finally:
         shutil.rmtree(kept, ignore_errors=True)
+
+
+def test_someone_on_call_at_night_is_no_off_hours_gap(example_repo: Repo) -> None:
+    """Friday 23:00 in Berlin a sev2 pages the support-frontline rotation (lena's day): she is
+    outside her working hours but on call, so the drill reports no gap for her."""
+    scenario = """\
+name: Friday-night billing error
+start: 2026-11-20T22:00:00Z
+duration: 20m
+issues:
+  - {name: bill, title: Invoices doubled, category: billing-error, severity: sev2}
+"""
+    _, data = run(example_repo, str(write(example_repo, scenario)))
+    first = data["engagements"][0]
+    assert (first["engaged"], first["how"].split(" to ")[0]) == (
+        "lena",
+        "opened as sev2, routed by rule sev2-after-hours",
+    )
+    assert [g for g in data["gaps"] if g["kind"] == "off-hours"] == []

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from escmatrix.core.drill.result import Gap
 from escmatrix.core.issue import IssueState
 from escmatrix.core.matrix import ALWAYS, Matrix
+from escmatrix.core.oncall import who_is_on_call
 
 DEFAULT_HOURS = "09:00-17:00"
 
@@ -20,10 +21,13 @@ def _hours(text: str | None) -> tuple[time, time | None]:
 
 
 def working(matrix: Matrix, person_id: str, at: datetime) -> bool:
-    """Within the person's working hours (local; 09:00-17:00 unless set) and not out of office."""
+    """Within the person's working hours (local; 09:00-17:00 unless set), or on call on some
+    schedule then, and not out of office."""
     person = matrix.people.get(person_id)
     if person is None or person.is_away(at):
         return False
+    if any(who_is_on_call(s, at).person == person_id for s in matrix.schedules.values()):
+        return True
     local = at.astimezone(ZoneInfo(person.timezone)).time()
     start, end = _hours(person.working_hours)
     if end is None:
