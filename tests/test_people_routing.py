@@ -60,3 +60,27 @@ def test_route_table_explains_the_choice_end_to_end(tmp_repo: Repo) -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "outside working hours" in " ".join(result.stdout.split())
+
+
+def test_a_team_rule_spreads_issues_over_the_members_at_work(tmp_repo: Repo) -> None:
+    """`owner: support` (alex, sam; lead kim) at 15:00Z, both members at work: the least loaded
+    gets the next downtime issue, ties in listed order, so one person does not get them all."""
+    at = "2026-03-02T15:00:00Z"
+    owners = []
+    for n in range(3):
+        issue = tmp_repo.open(f"Checkout down {n}", "service-downtime", "sev2", now=at)
+        owners.append(tmp_repo.show(issue, now=at)["owner"])
+    assert owners == ["alex", "sam", "alex"]
+    data = tmp_repo.json("route", "-c", "service-downtime", "-s", "sev2", "--at", at, now=at)
+    assert "least loaded of those at work: alex 2 open, sam 1 open → sam" in data["owner_reason"]
+
+
+def test_a_team_rule_still_prefers_who_is_at_work_over_load(tmp_repo: Repo) -> None:
+    """At 20:00Z alex (London) is off and sam (New York) at work: sam, load or not."""
+    day = "2026-03-02T15:00:00Z"
+    for n in range(2):  # alex 1 open, sam 1 open: a tie that load alone gives to alex
+        tmp_repo.open(f"Checkout down {n}", "service-downtime", "sev2", now=day)
+    data = tmp_repo.json(
+        "route", "-c", "service-downtime", "-s", "sev2", "--at", "2026-03-02T20:00:00Z"
+    )
+    assert data["owner"] == "sam", data

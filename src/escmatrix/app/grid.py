@@ -6,16 +6,22 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from escmatrix.core.grid import GridCell, grid_cells
-from escmatrix.core.routing import IssueFacts
+from escmatrix.core.routing import IssueFacts, route
 
 if TYPE_CHECKING:
     from escmatrix.app.workspace import Workspace
 
 
 def route_grid(ws: Workspace, at: datetime) -> list[GridCell]:
+    """Each cell routed with the issues' load read once: routing uses it only where a pool or a
+    team chooses, so the decisions are `Workspace.route_at`'s."""
+    from escmatrix.core.metrics.routing_load import routing_load
+
     matrix = ws.matrix
+    choosing = any(r.pool is not None or r.owner in matrix.teams for r in matrix.rules)
+    load = routing_load(ws.issues(), at) if choosing else None
     decisions = [
-        ws.route_at(IssueFacts(category=c, severity=s), at)
+        route(matrix, IssueFacts(category=c, severity=s), at, load)
         for c in matrix.categories
         for s in matrix.severities
     ]

@@ -193,8 +193,8 @@ class Workspace:
 
         decision = route(self.matrix, facts, at)
         rule = next((r for r in self.matrix.rules if r.id == decision.rule), None)
-        if rule is None or rule.pool is None:
-            return decision
+        if rule is None or (rule.pool is None and rule.owner not in self.matrix.teams):
+            return decision  # only pools and teams choose by load
         from escmatrix.core.metrics.routing_load import routing_load
 
         return route(self.matrix, facts, at, routing_load(self.issues(), at))

@@ -222,8 +222,15 @@ def _check_rule(
     return RuleCheck(rule.id, True, "; ".join(reasons))
 
 
-def _pick_owner(matrix: Matrix, rule: Rule, category_id: str, at: datetime) -> tuple[str, str]:
-    """The first available person among the rule's target and its fallbacks, with why."""
+def _pick_owner(
+    matrix: Matrix,
+    rule: Rule,
+    category_id: str,
+    at: datetime,
+    load: RoutingLoad | None = None,
+) -> tuple[str, str]:
+    """The first available person among the rule's target and its fallbacks, with why. For a
+    team, among the members at work the least loaded (with `load`), then the listed order."""
     category = matrix.categories[category_id]
     if rule.owner == "primary":
         candidates = [category.primary, *category.backups]
@@ -244,8 +251,15 @@ def _pick_owner(matrix: Matrix, rule: Rule, category_id: str, at: datetime) -> t
     # the category's owners or a team: someone inside their working hours first (a sev1 at
     # 03:10 Berlin goes to the owner at work in Chicago); a person the rule names keeps it
     named = rule.owner != "primary" and rule.owner not in matrix.teams
-    chosen = available[0] if named else prefer_at_work(matrix.people, available, at)[0]
+    preferred = available[:1] if named else prefer_at_work(matrix.people, available, at)
+    chosen = preferred[0]
     note = at_work_note(matrix.people, available[: available.index(chosen)], chosen, at)
+    crew = matrix.teams[rule.owner].members if rule.owner in matrix.teams else []
+    members = [p for p in preferred if p in crew]
+    if load is not None and len(members) > 1:  # the lead stays the fallback, not a share
+        chosen, counts = _least_loaded(members, load, "least loaded of those at work")
+        source = f"member of team {rule.owner}: {counts}"
+        note = ""
     if not away:
         return chosen, source + note
     return chosen, f"{source}; {', '.join(away)} out of office, so the backup {chosen}{note}"
@@ -380,7 +394,7 @@ def route(
             matrix, chosen, facts.category, at, load or RoutingLoad()
         )
     else:
-        owner, owner_reason = _pick_owner(matrix, chosen, facts.category, at)
+        owner, owner_reason = _pick_owner(matrix, chosen, facts.category, at, load)
     severity = matrix.severities[sev.severity]
     if chosen.tier is not None:
         tier_id, tier_reason = chosen.tier, f"set by rule {chosen.id}"
