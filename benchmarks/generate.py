@@ -299,6 +299,9 @@ class EventRenderer:
             self.fields[kind] = [
                 (n, model.model_fields[n].get_default(call_default_factory=True)) for n in rest
             ]
+        self.quiet = {
+            kind: getattr(model, "QUIET", frozenset()) for kind, model in _event_models().items()
+        }
         self._cache: dict[tuple[str, Any], str] = {}
 
     def _line(self, key: str, value: Any) -> str:
@@ -323,8 +326,11 @@ class EventRenderer:
         stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(at))
         parts = [HEADER, f"event: {kind}\n", f"at: '{stamp}'\n", self._line("actor", actor)]
         parts.append(self._line("matrix", matrix))
+        quiet = self.quiet.get(kind, frozenset())
         for name, default in self.fields[kind]:
             value = values.get(name, default)
+            if name in quiet and value in (None, ""):
+                continue  # keys added later are left out while unset, as event_to_data does
             parts.append(self._line(name, value))
         unknown = set(values) - {n for n, _ in self.fields[kind]}
         if unknown:
