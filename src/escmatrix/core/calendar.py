@@ -45,6 +45,9 @@ class WorkClock:
 
     def __init__(self, calendar: Calendar | None) -> None:
         self.calendar = calendar
+        if calendar is not None:
+            self._zone = ZoneInfo(calendar.timezone)
+            self._spans = calendar.spans
 
     @property
     def label(self) -> str:
@@ -70,19 +73,25 @@ class WorkClock:
         if cal is None:
             yield start, FOREVER
             return
-        zone = ZoneInfo(cal.timezone)
-        opens, closes = cal.opening
+        zone, spans = self._zone, self._spans
         day = start.astimezone(zone).date()
         for _ in range(MAX_DAYS):
-            if self.is_working_day(day):
-                lo = datetime.combine(day, opens, zone).astimezone(UTC)
-                closing_day, closing = (
-                    (day, closes) if closes else (day + timedelta(days=1), time(0))
-                )
-                hi = datetime.combine(closing_day, closing, zone).astimezone(UTC)
-                if hi > start:
-                    yield max(lo, start), hi
+            if day in spans:
+                span = spans[day]
+            else:
+                span = spans[day] = self._span(day, zone)
+            if span is not None and span[1] > start:
+                yield max(span[0], start), span[1]
             day += timedelta(days=1)
+
+    def _span(self, day: date, zone: ZoneInfo) -> tuple[datetime, datetime] | None:
+        """The day's working interval in UTC, or None on a day off."""
+        if self.calendar is None or not self.is_working_day(day):
+            return None
+        opens, closes = self.calendar.opening
+        lo = datetime.combine(day, opens, zone).astimezone(UTC)
+        closing_day, closing = (day, closes) if closes else (day + timedelta(days=1), time(0))
+        return lo, datetime.combine(closing_day, closing, zone).astimezone(UTC)
 
     def _working(
         self, start: datetime, pauses: Sequence[Interval], until: datetime

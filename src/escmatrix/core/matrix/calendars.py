@@ -7,10 +7,10 @@
 from __future__ import annotations
 
 import re
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, PrivateAttr, field_validator
 
 from escmatrix.core.matrix.base import Model
 from escmatrix.core.types import Id, Text, Timezone
@@ -34,6 +34,9 @@ class Calendar(Model):
         description="country code for public holidays, optionally with a subdivision: DE, DE-BE, US-CA",
     )
     closures: list[date] = []
+    # day -> its working interval in UTC (None: closed), worked out once per calendar and day:
+    # clocks on business hours walk the same days again and again (a drill, a report)
+    _spans: dict[date, tuple[datetime, datetime] | None] = PrivateAttr(default_factory=dict)
 
     @field_validator("hours")
     @classmethod
@@ -49,6 +52,11 @@ class Calendar(Model):
         start, end = self.hours.split("-")
         close = None if end == "24:00" else time.fromisoformat(end)
         return time.fromisoformat(start), close
+
+    @property
+    def spans(self) -> dict[date, tuple[datetime, datetime] | None]:
+        """The cache of working intervals by day that `core.calendar.WorkClock` fills."""
+        return self._spans
 
     @property
     def working_day(self) -> timedelta:
