@@ -67,3 +67,54 @@ def test_a_tier_naming_an_unknown_schedule_is_refused(tmp_repo: Repo) -> None:
     result = tmp_repo.cli("validate", now=T0)
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "unknown schedule 'duty'" in result.output and f"{line}:" in result.output
+
+
+ROTA = """\
+schedules:
+  - id: defect-rota
+    name: Defect triage on call
+    layers:
+      - id: nights
+        rotation: [kim]
+        timezone: Europe/London
+        handoff: "09:00"
+        length: weekly
+        starts: 2026-03-02
+        hours: "18:00-08:00"
+"""
+
+
+def defect_rota(repo: Repo) -> None:
+    (repo.path / "matrix" / "schedules.yaml").write_text(ROTA)
+    repo.edit(
+        "matrix/categories.yaml",
+        "    primary: alex\n",
+        "    primary: alex\n    schedule: defect-rota\n",
+    )
+    repo.git("add", "-A")
+    repo.git("commit", "-qm", "defects at night go to whoever is on the rota")
+
+
+def test_a_category_schedule_owns_while_it_names_someone(tmp_repo: Repo) -> None:
+    """product-defect names a rota on call 18:00-08:00 London: at 22:00 kim owns it and the
+    reason says on call; at 11:00 nobody is on it, so the primary alex does."""
+    defect_rota(tmp_repo)
+    night = tmp_repo.json(
+        "route", "-c", "product-defect", "-s", "sev2", "--at", "2026-03-03T22:00:00Z"
+    )
+    assert night["owner"] == "kim" and night["owner_reason"].startswith(
+        "on call for product-defect"
+    )
+    day = tmp_repo.json(
+        "route", "-c", "product-defect", "-s", "sev2", "--at", "2026-03-03T11:00:00Z"
+    )
+    assert day["owner"] == "alex"
+
+
+def test_a_category_naming_an_unknown_schedule_is_refused(tmp_repo: Repo) -> None:
+    tmp_repo.edit(
+        "matrix/categories.yaml", "    primary: alex\n", "    primary: alex\n    schedule: rota\n"
+    )
+    result = tmp_repo.cli("validate", now=T0)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "unknown schedule 'rota'" in result.output

@@ -235,6 +235,10 @@ def _pick_owner(
     if rule.owner == "primary":
         candidates = [category.primary, *category.backups]
         source = f"primary owner of {category_id}"
+        if category.schedule is not None and category.schedule in matrix.schedules:
+            holder = who_is_on_call(matrix.schedules[category.schedule], at)
+            if holder.person in matrix.people and not matrix.people[holder.person].is_away(at):
+                return holder.person, f"on call for {category_id}: {holder.why}"
     elif rule.owner in matrix.teams:
         team = matrix.teams[rule.owner]
         candidates = [*team.members, team.lead]

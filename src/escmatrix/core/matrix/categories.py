@@ -18,6 +18,11 @@ class Category(Model):
     description: Text = ""
     primary: Id
     backups: list[Id] = Field(min_length=1)
+    schedule: Id | None = Field(
+        default=None,
+        description="an on-call schedule (schedules.yaml): whoever it names when an issue arrives "
+        "owns it ahead of the primary; away or nobody on call: the primary, then the backups",
+    )
     specialists: list[Id] = []
     playbook: Text | None = None
 

@@ -80,6 +80,15 @@ def find_dangling(m: Matrix) -> list[Dangling]:
                 )
         for j, specialist in enumerate(c.specialists):
             person("categories", ("categories", i, "specialists", j), specialist)
+        if c.schedule is not None and c.schedule not in m.schedules:
+            found.append(
+                Dangling(
+                    "categories",
+                    ("categories", i, "schedule"),
+                    f"category {c.id!r}: unknown schedule {c.schedule!r}",
+                    _choices("schedules", set(m.schedules)),
+                )
+            )
     tier_ids = {t.id for t in m.tiers}
     found.extend(_duplicates("ladder", "tiers", [t.id for t in m.tiers]))
     for i, tier in enumerate(m.tiers):
