@@ -118,3 +118,40 @@ def test_a_category_naming_an_unknown_schedule_is_refused(tmp_repo: Repo) -> Non
     result = tmp_repo.cli("validate", now=T0)
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "unknown schedule 'rota'" in result.output
+
+
+FOLLOW = """\
+schedules:
+  - id: follow
+    name: Follow the sun
+    layers:
+      - {id: london, rotation: [alex], timezone: Europe/London, handoff: "09:00", length: weekly,
+         starts: 2026-03-02, hours: "07:00-19:00"}
+      - {id: new-york, rotation: [sam], timezone: America/New_York, handoff: "09:00",
+         length: weekly, starts: 2026-03-02, hours: "07:00-19:00"}
+"""
+POOL_RULE = """\
+  - id: defects-to-whoever-is-on
+    when: {category: [product-defect]}
+    pool: follow
+    strategy: least-loaded
+"""
+
+
+def test_a_pool_can_be_whoever_a_schedule_names_now(tmp_repo: Repo) -> None:
+    """15:00Z both layers name someone (sam on the top layer, alex): the least loaded of them;
+    22:00Z only New York's layer does: sam, whatever the load."""
+    (tmp_repo.path / "matrix" / "schedules.yaml").write_text(FOLLOW)
+    tmp_repo.edit("matrix/routing.yaml", "  - id: catch-all\n", POOL_RULE + "  - id: catch-all\n")
+    tmp_repo.git("add", "-A")
+    tmp_repo.git("commit", "-qm", "defects to whoever is on call")
+    at = "2026-03-03T15:00:00Z"
+    first = tmp_repo.open("Slow search", "product-defect", "sev3", now=at)
+    assert tmp_repo.show(first, now=at)["owner"] == "sam"  # a tie: the top layer first
+    data = tmp_repo.json("route", "-c", "product-defect", "-s", "sev3", "--at", at, now=at)
+    assert data["owner"] == "alex"
+    assert "least loaded in pool on call on schedule follow" in data["owner_reason"]
+    night = tmp_repo.json(
+        "route", "-c", "product-defect", "-s", "sev3", "--at", "2026-03-03T22:00:00Z"
+    )
+    assert night["owner"] == "sam"

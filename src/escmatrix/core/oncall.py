@@ -89,6 +89,18 @@ def _override(schedule: Schedule, at: datetime) -> ScheduleOverride | None:
     return found[-1] if found else None
 
 
+def on_call_now(schedule: Schedule, at: datetime) -> list[str]:
+    """Everyone the schedule's layers (and an override) name at `at`, top layer first: a pool
+    to choose from, where `who_is_on_call` gives the one holder."""
+    people = [
+        holder for layer in reversed(schedule.layers) if (holder := layer_holder(layer, at)[0])
+    ]
+    override = _override(schedule, at)
+    if override is not None:  # covers in place of whoever the top layer names
+        people = [override.person, *people[1:]]
+    return list(dict.fromkeys(people))
+
+
 def who_is_on_call(schedule: Schedule, at: datetime) -> OnCall:
     """The holder of `schedule` at `at`: an override, else the last layer that has someone."""
     override = _override(schedule, at)

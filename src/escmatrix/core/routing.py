@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from escmatrix.core.calendar import WorkClock
 from escmatrix.core.errors import NotFound, Refused, UsageError
 from escmatrix.core.matrix import Match, Matrix, Rule, Severity
-from escmatrix.core.oncall import who_is_on_call
+from escmatrix.core.oncall import on_call_now, who_is_on_call
 from escmatrix.core.presence import at_work_note, local_time, prefer_at_work
 from escmatrix.core.sla import Targets, due_after, targets_for
 from escmatrix.core.types import format_duration
@@ -294,10 +294,15 @@ def _pick_from_pool(
     matrix: Matrix, rule: Rule, category_id: str, at: datetime, load: RoutingLoad
 ) -> tuple[str, str]:
     """The pool member the rule's strategy picks, with the numbers behind the choice."""
-    members = rule.pool_people(matrix.teams)
+    if isinstance(rule.pool, str) and rule.pool in matrix.schedules:
+        members = on_call_now(matrix.schedules[rule.pool], at)
+        name = f"on call on schedule {rule.pool}"
+    else:
+        members = rule.pool_people(matrix.teams)
+        name = f"team {rule.pool}" if isinstance(rule.pool, str) else f"({', '.join(members)})"
     if not members:  # validate refuses an empty or unknown pool; route somewhere regardless
-        return _pick_owner(matrix, rule, category_id, at)
-    name = f"team {rule.pool}" if isinstance(rule.pool, str) else f"({', '.join(members)})"
+        fallback = rule.model_copy(update={"owner": "primary", "pool": None})
+        return _pick_owner(matrix, fallback, category_id, at)
     away = [p for p in members if p in matrix.people and matrix.people[p].is_away(at)]
     available = [p for p in members if p not in away]
     note = f"; {', '.join(away)} out of office" if away else ""

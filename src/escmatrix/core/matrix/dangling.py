@@ -143,7 +143,7 @@ def find_dangling(m: Matrix) -> list[Dangling]:
                     "use 'primary', a person id or a team id",
                 )
             )
-        found.extend(_pool_problems(r, i, people, teams))
+        found.extend(_pool_problems(r, i, people, teams | set(m.schedules)))
         if r.schedule is not None and r.schedule not in m.schedules:
             found.append(
                 Dangling(
@@ -317,7 +317,8 @@ def _pool_problems(r: Rule, i: int, people: set[str], teams: set[str]) -> list[D
                     "routing",
                     ("rules", i, "pool"),
                     f"rule {r.id!r}: unknown team {r.pool!r} as pool",
-                    "a pool is a team id or a list of person ids; " + _choices("teams", teams),
+                    "a pool is a team id, an on-call schedule id or a list of person ids; "
+                    + _choices("teams and schedules", teams),
                 )
             )
         return found

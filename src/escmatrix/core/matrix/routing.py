@@ -57,8 +57,8 @@ class Rule(Model):
     tier: Id | None = None
     pool: Id | list[Id] | None = Field(
         default=None,
-        description="instead of owner: pick from a team (its members, then its lead) or a list "
-        "of people, by strategy",
+        description="instead of owner: pick from a team (its members, then its lead), an on-call "
+        "schedule (whoever its layers name at that moment) or a list of people, by strategy",
     )
     schedule: Id | None = Field(
         default=None,
