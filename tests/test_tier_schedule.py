@@ -155,3 +155,11 @@ def test_a_pool_can_be_whoever_a_schedule_names_now(tmp_repo: Repo) -> None:
         "route", "-c", "product-defect", "-s", "sev3", "--at", "2026-03-03T22:00:00Z"
     )
     assert night["owner"] == "sam"
+
+
+def test_oncall_cells_follow_a_category_schedule(tmp_repo: Repo) -> None:
+    defect_rota(tmp_repo)
+    data = tmp_repo.json("oncall", "--at", "2026-03-03T22:00:00Z", now=None)
+    cells = [c for c in data["cells"] if c["category"] == "product-defect"]
+    first = next(c for c in cells if c["tier"] == "frontline")
+    assert first["person"] == "kim" and "on call for product-defect" in first["why"]

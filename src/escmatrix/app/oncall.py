@@ -51,7 +51,12 @@ def _cells(matrix: Matrix, at: datetime) -> list[dict[str, Any]]:
     cells = []
     for category in matrix.categories.values():
         owner, why = category.primary, f"primary of {category.id}"
-        if matrix.people[owner].is_away(at) if owner in matrix.people else False:
+        rota = matrix.schedules.get(category.schedule or "")
+        duty = who_is_on_call(rota, at) if rota is not None else None
+        duty_person = matrix.people.get(duty.person or "") if duty is not None else None
+        if duty is not None and duty_person is not None and not duty_person.is_away(at):
+            owner, why = duty_person.id, f"on call for {category.id}: {duty.why}"
+        elif matrix.people[owner].is_away(at) if owner in matrix.people else False:
             free = [b for b in category.backups if b in matrix.people]
             free = [b for b in free if not matrix.people[b].is_away(at)] or free
             owner, why = free[0], f"backup of {category.id} ({category.primary} out of office)"
