@@ -83,8 +83,8 @@ def build(root: Path) -> None:
          "start_tier": "frontline", "first_response": "1h", "update_every": "2h",
          "resolution": "1d"},
         {"id": "sev3", "name": "Minor", "min_score": 0, "max_score": 4,
-         "start_tier": "frontline", "first_response": "4h", "update_every": "1d",
-         "resolution": "5d"},
+         "start_tier": "frontline", "first_response": "4h", "update_every": "1bd",
+         "resolution": "5bd", "calendar": "office"},
     ]  # fmt: skip
     rules = [
         {
@@ -98,6 +98,20 @@ def build(root: Path) -> None:
         for i in range(RULES - 1)
     ]
     rules.append({"id": "catch-all", "owner": "primary"})
+    # sev1 and sev2 run 24x7: outside office hours they page the follow-the-sun schedule, in
+    # office hours they go to whoever it names too (a pool), so every cell has someone at every
+    # hour of the week and the coverage lint has nothing to say; hour-bound rules shadow none
+    rota = {"id": "follow", "name": "Follow the sun", "layers": [
+        {"id": "base", "rotation": [f"p{k:04d}" for k in range(4, 12)],
+         "timezone": "Europe/London", "handoff": "09:00", "length": "weekly",
+         "starts": "2026-01-05"},
+    ]}  # fmt: skip
+    rules[:0] = [
+        {"id": "after-hours", "when": {"severity": ["sev1", "sev2"],
+         "outside_working_hours": "office"}, "schedule": "follow"},
+        {"id": "office-hours", "when": {"severity": ["sev1", "sev2"], "working_hours": "office"},
+         "pool": "follow"},
+    ]  # fmt: skip
     tiers = [
         {"id": "frontline", "name": "Frontline", "held_by": "owner", "response_time": "30m"},
         {"id": "team-lead", "name": "Team lead", "held_by": "lead", "response_time": "1h"},
@@ -122,6 +136,11 @@ def build(root: Path) -> None:
         },
     )  # fmt: skip
     write(matrix / "routing.yaml", {"rules": rules})
+    write(matrix / "schedules.yaml", {"schedules": [rota]})
+    write(
+        matrix / "calendars.yaml",
+        {"calendars": [{"id": "office", "name": "Office", "timezone": "Europe/London"}]},
+    )
     write(
         matrix / "comms.yaml",
         {

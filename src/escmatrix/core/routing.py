@@ -5,7 +5,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from escmatrix.core.calendar import WorkClock
@@ -163,6 +163,19 @@ def _check_hours(when: Match, matrix: Matrix, at: datetime) -> tuple[list[str], 
         else:
             failed.append(f"{said}, rule wants {'inside' if inside else 'outside'}")
     return reasons, failed
+
+
+def matches_apart_from_hours(rule: Rule, facts: IssueFacts, severity: str, matrix: Matrix) -> bool:
+    """Whether every condition of the rule but `working_hours` / `outside_working_hours` holds:
+    what a check of every hour of the week needs once per category x severity."""
+    when = rule.when
+    if when.working_hours is not None or when.outside_working_hours is not None:
+        bare = when.model_copy(update={"working_hours": None, "outside_working_hours": None})
+        rule = rule.model_copy(update={"when": bare})
+    return _check_rule(rule, facts, severity, matrix, _ANY_TIME).matched
+
+
+_ANY_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def _check_rule(
