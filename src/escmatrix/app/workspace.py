@@ -76,7 +76,7 @@ class Workspace:
     @cached_property
     def matrix(self) -> Matrix:
         """The validated matrix; from the local cache while its files' bytes are unchanged."""
-        from escmatrix.store.matrix_key import matrix_fingerprint
+        from escmatrix.app.matrix_memo import cached_matrix, matrix_fingerprint
 
         if not self.use_cache:
             return _load_matrix(self.root)
@@ -84,7 +84,7 @@ class Workspace:
             key, cache = matrix_fingerprint(self.root), self.cache
         except (OSError, EscmatrixError):  # no git repository to keep a cache in
             return _load_matrix(self.root)
-        return cache.memo("matrix.pickle", key, partial(_load_matrix, self.root))
+        return cached_matrix(cache, key, partial(_load_matrix, self.root), self.clock.now())
 
     @cached_property
     def git(self) -> GitRepo:

@@ -20,6 +20,23 @@ FOREVER = datetime(9999, 1, 1, tzinfo=UTC)
 MAX_DAYS = 3 * 366  # a calendar that never opens would otherwise loop forever
 
 
+_KNOWN: dict[tuple[str, int], frozenset[date]] = {}  # (code, year): public holidays, seeded
+
+
+def known_holidays(known: dict[tuple[str, int], frozenset[date]]) -> None:
+    """Public holidays worked out before (e.g. kept in the local cache), so that clocks need not
+    import the `holidays` package (~25 ms) again."""
+    _KNOWN.update(known)
+
+
+def holidays_of(code: str, year: int) -> frozenset[date]:
+    """The public holidays of `code` in `year` (InvalidInput when `holidays` does not know it)."""
+    found = _KNOWN.get((code, year))
+    if found is None:
+        found = _KNOWN[code, year] = _holidays(code, year)
+    return found
+
+
 @cache
 def _holidays(code: str, year: int) -> frozenset[date]:
     import holidays
@@ -59,7 +76,7 @@ class WorkClock:
             return True
         if WEEKDAYS[day.weekday()] not in cal.days or day in cal.closures:
             return False
-        return not (cal.holidays and day in _holidays(cal.holidays, day.year))
+        return not (cal.holidays and day in holidays_of(cal.holidays, day.year))
 
     def is_open(self, at: datetime) -> bool:
         """Whether `at` falls inside working hours (always, for 24x7)."""

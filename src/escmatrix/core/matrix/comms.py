@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
 
-from escmatrix.core.matrix.base import Model
+from escmatrix.core.matrix.base import Model, default_model
 from escmatrix.core.types import Id, Text
 
 ChannelKind = Literal["slack", "email", "webhook", "pagerduty", "dashboard"]
@@ -157,7 +157,7 @@ class CommsFile(Model):
 
     channels: list[Channel] = []
     by_severity: dict[Id, list[Id]] = {}
-    status_update: StatusTemplate = StatusTemplate()
+    status_update: StatusTemplate = default_model(StatusTemplate)
     jargon: list[JargonItem] = Field(
         default=[],
         description="terms flagged in customer, partner and executive drafts: a term, or "

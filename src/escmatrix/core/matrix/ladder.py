@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from escmatrix.core.matrix.base import Model
+from escmatrix.core.matrix.base import Model, default_model
 from escmatrix.core.types import Duration, Id, Text
 
 TierHolder = Literal["owner", "lead", "manager", "sponsor"]
@@ -43,7 +43,7 @@ class Tier(Model):
     response_time: Duration
     responsibilities: list[Text] = []
     escalate_when: list[Text] = []
-    auto_escalate: AutoEscalate = AutoEscalate()
+    auto_escalate: AutoEscalate = default_model(AutoEscalate)
     coverage: Literal["business", "24x7"] = Field(
         default="business",
         description="24x7: someone who can hold this tier must be working at every hour",

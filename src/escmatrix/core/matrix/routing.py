@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from escmatrix.core.matrix.base import Model
+from escmatrix.core.matrix.base import Model, default_model
 from escmatrix.core.matrix.people import Team
 from escmatrix.core.types import Duration, Id, Text
 
@@ -52,7 +52,7 @@ PoolStrategy = Literal["round-robin", "least-loaded", "best-track-record"]
 class Rule(Model):
     id: Id
     description: Text = ""
-    when: Match = Match()
+    when: Match = default_model(Match)
     owner: Id = "primary"
     tier: Id | None = None
     pool: Id | list[Id] | None = Field(

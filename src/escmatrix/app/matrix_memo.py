@@ -1,0 +1,69 @@
+"""The validated matrix from the local cache, and its calendars' public holidays with it.
+
+Working out a country's public holidays imports the `holidays` package (about 25 ms, more than
+the lookups themselves), and clocks on a business-hours calendar need them on every `list`,
+`show` and `sweep`. They are kept beside the matrix in the cache, for the year before, of and
+after the clock's moment, keyed by the calendars' codes and the installed package's files; any
+other year is still worked out when a clock reaches it. `--no-cache` works them out each time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from escmatrix.core.calendar import holidays_of, known_holidays
+from escmatrix.core.errors import InvalidInput
+from escmatrix.store.matrix_key import matrix_fingerprint
+
+if TYPE_CHECKING:
+    from escmatrix.core.matrix import Matrix
+    from escmatrix.store.cache import IssueCache
+
+__all__ = ["cached_matrix", "matrix_fingerprint"]
+
+Known = dict[tuple[str, int], frozenset[date]]
+
+
+def cached_matrix(
+    cache: IssueCache, key: tuple[str, ...], load: Callable[[], Matrix], now: datetime
+) -> Matrix:
+    """The matrix, remembered while `key` is unchanged; its calendars' holidays made known."""
+    matrix = cache.memo("matrix.pickle", key, load)
+    codes = tuple(sorted({c.holidays for c in matrix.calendars.values() if c.holidays}))
+    if codes:
+        years = (now.year - 1, now.year, now.year + 1)
+        stamp = ("holidays", _package_stamp(), codes, years)
+        known_holidays(cache.memo("holidays.pickle", stamp, lambda: _work_out(codes, years)))
+    return matrix
+
+
+def _work_out(codes: tuple[str, ...], years: tuple[int, ...]) -> Known:
+    known: Known = {}
+    for code in codes:
+        for year in years:
+            try:
+                known[code, year] = holidays_of(code, year)
+            except InvalidInput:  # an unknown code: refused where a clock reaches it, as before
+                break
+    return known
+
+
+def _package_stamp() -> tuple[Any, ...]:
+    """The installed `holidays` package's files, found without importing it (an upgrade, whose
+    tables may differ, changes them)."""
+    from importlib.util import find_spec
+    from pathlib import Path
+
+    spec = find_spec("holidays")
+    if spec is None or spec.origin is None:
+        return ("absent",)
+    folder = Path(spec.origin).parent
+    stamp: list[Any] = [str(folder)]
+    for name in ("__init__.py", "version.py"):
+        with_stat = folder / name
+        if with_stat.exists():
+            st = with_stat.stat()
+            stamp.append((name, st.st_size, st.st_mtime_ns))
+    return tuple(stamp)
