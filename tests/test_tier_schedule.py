@@ -21,15 +21,16 @@ schedules:
 """
 
 
-def duty_manager_tier(repo: Repo) -> None:
-    (repo.path / "matrix" / "schedules.yaml").write_text(DUTY)
-    repo.edit(
-        "matrix/ladder.yaml",
-        "    held_by: manager\n",
-        "    held_by: manager\n    schedule: duty-managers\n",
-    )
+def with_schedule(repo: Repo, schedules: str, file: str, after: str, line: str) -> None:
+    """Write schedules.yaml, add `line` after the line `after` of matrix/`file`, commit."""
+    (repo.path / "matrix" / "schedules.yaml").write_text(schedules)
+    repo.edit(f"matrix/{file}", f"{after}\n", f"{after}\n{line}\n")
     repo.git("add", "-A")
-    repo.git("commit", "-qm", "the manager tier is the duty manager on call")
+    repo.git("commit", "-qm", f"{file}: {line.strip()}")
+
+
+def duty_manager_tier(repo: Repo) -> None:
+    with_schedule(repo, DUTY, "ladder.yaml", "    held_by: manager", "    schedule: duty-managers")
 
 
 def test_escalating_to_a_schedule_held_tier_engages_whoever_is_on_call(tmp_repo: Repo) -> None:
@@ -85,14 +86,7 @@ schedules:
 
 
 def defect_rota(repo: Repo) -> None:
-    (repo.path / "matrix" / "schedules.yaml").write_text(ROTA)
-    repo.edit(
-        "matrix/categories.yaml",
-        "    primary: alex\n",
-        "    primary: alex\n    schedule: defect-rota\n",
-    )
-    repo.git("add", "-A")
-    repo.git("commit", "-qm", "defects at night go to whoever is on the rota")
+    with_schedule(repo, ROTA, "categories.yaml", "    primary: alex", "    schedule: defect-rota")
 
 
 def test_a_category_schedule_owns_while_it_names_someone(tmp_repo: Repo) -> None:

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from escmatrix.core.grid import GridCell, grid_cells
-from escmatrix.core.routing import IssueFacts, route
+from escmatrix.core.routing import IssueFacts, chooses_by_load, route
 
 if TYPE_CHECKING:
     from escmatrix.app.workspace import Workspace
@@ -18,7 +18,7 @@ def route_grid(ws: Workspace, at: datetime) -> list[GridCell]:
     from escmatrix.core.metrics.routing_load import routing_load
 
     matrix = ws.matrix
-    choosing = any(r.pool is not None or r.owner in matrix.teams for r in matrix.rules)
+    choosing = any(chooses_by_load(matrix, r) for r in matrix.rules)
     load = routing_load(ws.issues(), at) if choosing else None
     decisions = [
         route(matrix, IssueFacts(category=c, severity=s), at, load)

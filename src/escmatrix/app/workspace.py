@@ -188,13 +188,13 @@ class Workspace:
         return self.route_at(facts, self.clock.now())
 
     def route_at(self, facts: IssueFacts, at: datetime) -> RouteDecision:
-        """Route; when the matching rule draws from a pool, again with the issues' load."""
-        from escmatrix.core.routing import route
+        """Route; when the matching rule chooses by load (a pool, a team), again with the load."""
+        from escmatrix.core.routing import chooses_by_load, route
 
         decision = route(self.matrix, facts, at)
         rule = next((r for r in self.matrix.rules if r.id == decision.rule), None)
-        if rule is None or (rule.pool is None and rule.owner not in self.matrix.teams):
-            return decision  # only pools and teams choose by load
+        if rule is None or not chooses_by_load(self.matrix, rule):
+            return decision
         from escmatrix.core.metrics.routing_load import routing_load
 
         return route(self.matrix, facts, at, routing_load(self.issues(), at))

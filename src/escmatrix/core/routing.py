@@ -165,6 +165,13 @@ def _check_hours(when: Match, matrix: Matrix, at: datetime) -> tuple[list[str], 
     return reasons, failed
 
 
+def chooses_by_load(matrix: Matrix, rule: Rule) -> bool:
+    """Whether the rule picks its owner by the issues' load (a pool, or a team's members):
+    `route` needs a `RoutingLoad` only for those, and gives the same answer without it for
+    every other rule."""
+    return rule.pool is not None or rule.owner in matrix.teams
+
+
 def matches_apart_from_hours(rule: Rule, facts: IssueFacts, severity: str, matrix: Matrix) -> bool:
     """Whether every condition of the rule but `working_hours` / `outside_working_hours` holds:
     what a check of every hour of the week needs once per category x severity."""

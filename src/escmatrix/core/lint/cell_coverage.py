@@ -73,11 +73,16 @@ class _Week:
     def _mask(self, wanted: list[bool]) -> int:
         return sum(1 << k for k, yes in enumerate(wanted) if yes)
 
+    def _gone(self, person_id: str | None) -> bool:
+        """Not a person of the matrix, or left by `now`: never available."""
+        person = self.m.people.get(person_id or "")
+        return person is None or person.has_left(self.now)
+
     def at_work(self, person_id: str) -> int:
         """Hours inside the person's working hours (none once they have left)."""
-        person = self.m.people.get(person_id)
-        if person is None or person.has_left(self.now):
+        if self._gone(person_id):
             return 0
+        person = self.m.people[person_id]
         key = (person.timezone, person.working_hours or DEFAULT_HOURS)
         if key not in self._hours:
             zone = ZoneInfo(key[0])
@@ -89,9 +94,10 @@ class _Week:
     def available(self, person_id: str) -> int:
         """At work or on call."""
         if person_id not in self._people:
-            gone = person_id not in self.m.people or self.m.people[person_id].has_left(self.now)
             self._people[person_id] = (
-                0 if gone else self.at_work(person_id) | self._on_call.get(person_id, 0)
+                0
+                if self._gone(person_id)
+                else self.at_work(person_id) | self._on_call.get(person_id, 0)
             )
         return self._people[person_id]
 
@@ -99,13 +105,8 @@ class _Week:
         """Hours the schedule names someone who has not left."""
         key = ("named", schedule)
         if key not in self._open:
-            people = self.m.people
-            self._open[key] = self._mask(
-                [
-                    p is not None and p in people and not people[p].has_left(self.now)
-                    for p in self.holders.get(schedule, [])
-                ]
-            )
+            names = self.holders.get(schedule, [])
+            self._open[key] = self._mask([not self._gone(p) for p in names])
         return self._open[key]
 
     def pool_named(self, schedule: str) -> int:
@@ -136,21 +137,25 @@ def _applies(week: _Week, rule: Rule) -> int:
     return mask
 
 
-def _chain(week: _Week, choose_from: list[str], start: Tier) -> tuple[int, str]:
+def _holds(week: _Week, tier: Tier, owner: str) -> int:
+    """Hours the tier has someone for an issue `owner` owns: its schedule names someone, or its
+    holder for that owner is at work or on call."""
+    mask = week.available(week.m.holder(tier, owner))
+    return mask | week.named(tier.schedule) if tier.schedule is not None else mask
+
+
+def _chain(week: _Week, choose_from: list[str], start: Tier) -> int:
     """Covered hours when routing prefers whoever of `choose_from` is at work, else the first;
     the first is also covered by being on call, or by the start tier's holder for them."""
-    m = week.m
     first = choose_from[0]
-    mask = week.available(first) | week.available(m.holder(start, first))
+    mask = week.available(first) | _holds(week, start, first)
     for person in choose_from[1:]:
         mask |= week.at_work(person)
-    if start.schedule is not None:
-        mask |= week.named(start.schedule)
-    return mask, first
+    return mask
 
 
 def _category_chain(week: _Week, category: Category, start: Tier) -> tuple[int, list[str]]:
-    mask, _ = _chain(week, [category.primary, *category.backups], start)
+    mask = _chain(week, [category.primary, *category.backups], start)
     if category.schedule is not None:
         mask |= week.named(category.schedule)
     return mask, [category.primary, *category.backups]
@@ -175,9 +180,9 @@ def _rule_cover(week: _Week, rule: Rule, category: Category, start: Tier) -> tup
     if rule.owner in m.teams:
         team = m.teams[rule.owner]
         people = list(dict.fromkeys([*team.members, team.lead]))
-        return _chain(week, people, start)[0], people
+        return _chain(week, people, start), people
     people = list(dict.fromkeys([rule.owner, category.primary, *category.backups]))
-    return week.available(rule.owner) | week.available(m.holder(start, rule.owner)), people
+    return week.available(rule.owner) | _holds(week, start, rule.owner), people
 
 
 def cell_gaps(m: Matrix, now: datetime) -> Iterator[CellGap]:
@@ -215,12 +220,9 @@ def cell_gaps(m: Matrix, now: datetime) -> Iterator[CellGap]:
                 for above in m.tiers[m.tier_index(start.id) + 1 :]:
                     if above.coverage != "24x7":
                         continue
-                    holder = m.holder(above, owner)
-                    mask = week.available(holder)
-                    if above.schedule is not None:
-                        mask |= week.named(above.schedule)
+                    mask = _holds(week, above, owner)
                     old, names = per_tier.get(above.id, (0, []))
-                    per_tier[above.id] = (old | (hours & ~mask), [*names, holder])
+                    per_tier[above.id] = (old | (hours & ~mask), [*names, m.holder(above, owner)])
                 left &= ~hours
                 if not left:
                     break

@@ -40,6 +40,15 @@ def find_dangling(m: Matrix) -> list[Dangling]:
         if ref not in people:
             found.append(Dangling(kind, loc, f"unknown person {ref!r}", _choices("people", people)))
 
+    def on_call(kind: str, loc: tuple[int | str, ...], what: str, ref: str | None) -> None:
+        if ref is not None and ref not in m.schedules:
+            known = set(m.schedules)
+            found.append(
+                Dangling(
+                    kind, loc, f"{what}: unknown schedule {ref!r}", _choices("schedules", known)
+                )
+            )
+
     people_list = cast_file(m.files["people"], PeopleFile).people
     team_list = cast_file(m.files["teams"], TeamsFile).teams
     category_list = cast_file(m.files["categories"], CategoriesFile).categories
@@ -80,27 +89,11 @@ def find_dangling(m: Matrix) -> list[Dangling]:
                 )
         for j, specialist in enumerate(c.specialists):
             person("categories", ("categories", i, "specialists", j), specialist)
-        if c.schedule is not None and c.schedule not in m.schedules:
-            found.append(
-                Dangling(
-                    "categories",
-                    ("categories", i, "schedule"),
-                    f"category {c.id!r}: unknown schedule {c.schedule!r}",
-                    _choices("schedules", set(m.schedules)),
-                )
-            )
+        on_call("categories", ("categories", i, "schedule"), f"category {c.id!r}", c.schedule)
     tier_ids = {t.id for t in m.tiers}
     found.extend(_duplicates("ladder", "tiers", [t.id for t in m.tiers]))
     for i, tier in enumerate(m.tiers):
-        if tier.schedule is not None and tier.schedule not in m.schedules:
-            found.append(
-                Dangling(
-                    "ladder",
-                    ("tiers", i, "schedule"),
-                    f"tier {tier.id!r}: unknown schedule {tier.schedule!r}",
-                    _choices("schedules", set(m.schedules)),
-                )
-            )
+        on_call("ladder", ("tiers", i, "schedule"), f"tier {tier.id!r}", tier.schedule)
     for i, s in enumerate(severity_list):
         if s.start_tier not in tier_ids:
             found.append(
@@ -144,15 +137,7 @@ def find_dangling(m: Matrix) -> list[Dangling]:
                 )
             )
         found.extend(_pool_problems(r, i, people, teams | set(m.schedules)))
-        if r.schedule is not None and r.schedule not in m.schedules:
-            found.append(
-                Dangling(
-                    "routing",
-                    ("rules", i, "schedule"),
-                    f"rule {r.id!r}: unknown schedule {r.schedule!r}",
-                    _choices("schedules", set(m.schedules)),
-                )
-            )
+        on_call("routing", ("rules", i, "schedule"), f"rule {r.id!r}", r.schedule)
         if r.tier is not None and r.tier not in tier_ids:
             found.append(
                 Dangling(
