@@ -16,7 +16,7 @@ LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 
 def parse_offset(text: str) -> timedelta | None:
     """'+3h' or '-30m' (a duration with a sign, as drills write them) as a timedelta, else None."""
-    from escmatrix.core.types import parse_duration
+    from escmatrix.core.durations import parse_duration
 
     raw = text.strip()
     if len(raw) < 2 or raw[0] not in "+-" or not raw[1].isdigit():

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from escmatrix.core.matrix import Matrix
     from escmatrix.store.cache import IssueCache
 
-__all__ = ["cached_matrix", "matrix_fingerprint"]
+__all__ = ["cached_matrix", "holidays_stamp", "matrix_fingerprint"]
 
 Known = dict[tuple[str, int], frozenset[date]]
 
@@ -34,7 +34,7 @@ def cached_matrix(
     codes = tuple(sorted({c.holidays for c in matrix.calendars.values() if c.holidays}))
     if codes:
         years = (now.year - 1, now.year, now.year + 1)
-        stamp = ("holidays", _package_stamp(), codes, years)
+        stamp = ("holidays", holidays_stamp(), codes, years)
         known_holidays(cache.memo("holidays.pickle", stamp, lambda: _work_out(codes, years)))
     return matrix
 
@@ -50,7 +50,7 @@ def _work_out(codes: tuple[str, ...], years: tuple[int, ...]) -> Known:
     return known
 
 
-def _package_stamp() -> tuple[Any, ...]:
+def holidays_stamp() -> tuple[Any, ...]:
     """The installed `holidays` package's files, found without importing it (an upgrade, whose
     tables may differ, changes them)."""
     from importlib.util import find_spec

@@ -76,15 +76,22 @@ class Workspace:
     @cached_property
     def matrix(self) -> Matrix:
         """The validated matrix; from the local cache while its files' bytes are unchanged."""
-        from escmatrix.app.matrix_memo import cached_matrix, matrix_fingerprint
+        from escmatrix.app.matrix_memo import cached_matrix
 
-        if not self.use_cache:
+        if self.matrix_key is None:
             return _load_matrix(self.root)
+        load = partial(_load_matrix, self.root)
+        return cached_matrix(self.cache, self.matrix_key, load, self.clock.now())
+
+    @cached_property
+    def matrix_key(self) -> tuple[str, ...] | None:
+        """What the matrix is cached under; None with `--no-cache` or no repository for a cache."""
+        from escmatrix.app.matrix_memo import matrix_fingerprint
+
         try:
-            key, cache = matrix_fingerprint(self.root), self.cache
-        except (OSError, EscmatrixError):  # no git repository to keep a cache in
-            return _load_matrix(self.root)
-        return cached_matrix(cache, key, partial(_load_matrix, self.root), self.clock.now())
+            return matrix_fingerprint(self.root) if self.use_cache and self.cache else None
+        except (OSError, EscmatrixError):
+            return None
 
     @cached_property
     def git(self) -> GitRepo:
@@ -173,15 +180,11 @@ class Workspace:
     def cache(self) -> IssueCache:
         from escmatrix.store.cache import IssueCache
 
-        return IssueCache(self.root, self.git_dir, self.git_top, read_only=self.leave_no_trace)
+        return IssueCache(self.root, self.git_dir, self.git.top, read_only=self.leave_no_trace)
 
     @property
     def git_dir(self) -> Path:
         return self.git.git_dir
-
-    @property
-    def git_top(self) -> Path:
-        return self.git.top
 
     def preview(self, facts: IssueFacts) -> RouteDecision:
         """Who would get this issue at the clock's time; writes nothing."""

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from escmatrix.core.deadlines import Deadline, due_within, next_deadline
+from escmatrix.core.deadlines import Deadline, due_within
 from escmatrix.core.errors import UsageError
 
 if TYPE_CHECKING:
-    from escmatrix.app.workspace import Workspace
     from escmatrix.core.summary import IssueSummary
 
 WAITING_ON = ("customer", "partner")
@@ -26,7 +25,7 @@ class DeadlineFilter:
     def of(
         cls, breached: bool, at_risk: bool, within: str | None, waiting_on: str | None
     ) -> DeadlineFilter:
-        from escmatrix.core.types import parse_duration
+        from escmatrix.core.durations import parse_duration
 
         window = None
         if within is not None:
@@ -75,19 +74,6 @@ class DeadlineFilter:
         return sorted(kept, key=lambda r: d.sort_key() if (d := deadlines.get(r.id)) else later)
 
 
-def deadlines_of(ws: Workspace, rows: list[IssueSummary], now: datetime) -> dict[str, Deadline]:
-    """The next deadline of each active row (each active issue is folded, the others are not)."""
-    wanted = {r.id for r in rows if r.is_active}
-    if not wanted:
-        return {}
-    found: dict[str, Deadline] = {}
-    for state in ws.issues(lambda row: row.id in wanted):
-        deadline = next_deadline(ws.matrix, state, now)
-        if deadline is not None:
-            found[state.id] = deadline
-    return found
-
-
 def due_data(deadline: Deadline | None, now: datetime) -> dict[str, Any]:
     """The deadline as data for json and csv (the keys are there, empty, when there is none)."""
     if deadline is None:
@@ -99,7 +85,7 @@ def due_data(deadline: Deadline | None, now: datetime) -> dict[str, Any]:
             "waiting_on": None,
         }
     return {
-        "due": deadline.due.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "due": deadline.due.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "due_clock": deadline.clock,
         "due_state": deadline.state,
         "due_in": deadline.relative(now),

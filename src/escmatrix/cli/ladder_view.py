@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from escmatrix.cli.output import safe
-from escmatrix.core.types import format_duration
+from escmatrix.core.durations import format_duration
 
 if TYPE_CHECKING:
     from rich.console import RenderableType

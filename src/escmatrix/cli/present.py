@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from escmatrix.core.types import format_duration
+from escmatrix.core.durations import format_duration
 
 if TYPE_CHECKING:
     from escmatrix.core.grid import GridCell

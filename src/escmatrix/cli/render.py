@@ -14,8 +14,8 @@ from rich.table import Table
 from rich.text import Text
 
 from escmatrix.cli.output import literal, safe
-from escmatrix.core.types import describe_duration as describe
-from escmatrix.core.types import format_duration
+from escmatrix.core.durations import describe_duration as describe
+from escmatrix.core.durations import format_duration
 
 if TYPE_CHECKING:
     from escmatrix.core.grid import GridCell

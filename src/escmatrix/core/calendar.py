@@ -3,18 +3,25 @@
 A `WorkClock` is either 24x7 (every instant counts) or a `Calendar` (working days and hours in
 its timezone, less public holidays from the maintained `holidays` package and closure dates).
 Pauses (waiting on a customer or partner) never count. All instants are aware datetimes.
+
+The arithmetic needs no pydantic model: it reads a calendar through `WorkingCalendar`, which the
+matrix's `Calendar` and the plain `Hours` (kept in the local cache for `list`) both are.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
+from typing import Literal, Protocol
 from zoneinfo import ZoneInfo
 
 from escmatrix.core.errors import InvalidInput, Problem
-from escmatrix.core.matrix import WEEKDAYS, Calendar
 
+ALWAYS = "24x7"  # the calendar of a clock that counts every instant
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Interval = tuple[datetime, datetime | None]  # end None: still open
 FOREVER = datetime(9999, 1, 1, tzinfo=UTC)
 MAX_DAYS = 3 * 366  # a calendar that never opens would otherwise loop forever
@@ -57,10 +64,56 @@ def _holidays(code: str, year: int) -> frozenset[date]:
     return frozenset(found.keys())
 
 
+Span = tuple[datetime, datetime] | None  # a day's working interval in UTC (None: closed)
+
+
+class WorkingCalendar(Protocol):
+    """What a clock reads of a calendar: its days and hours in its timezone, and its days off."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def timezone(self) -> str: ...
+    @property
+    def days(self) -> Collection[str]: ...
+    @property
+    def holidays(self) -> str | None: ...
+    @property
+    def closures(self) -> Collection[date]: ...
+    @property
+    def opening(self) -> tuple[time, time | None]: ...
+    @property
+    def spans(self) -> dict[date, Span]: ...
+
+
+@dataclass(frozen=True)
+class Hours:
+    """A calendar's working hours as plain data: what `list` keeps of the matrix's calendars."""
+
+    id: str
+    timezone: str
+    days: frozenset[str]
+    holidays: str | None
+    closures: frozenset[date]
+    opening: tuple[time, time | None]
+    spans: dict[date, Span] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def of(cls, calendar: WorkingCalendar) -> Hours:
+        return cls(
+            calendar.id,
+            calendar.timezone,
+            frozenset(calendar.days),
+            calendar.holidays,
+            frozenset(calendar.closures),
+            calendar.opening,
+        )
+
+
 class WorkClock:
     """Counts working time: 24x7 when `calendar` is None."""
 
-    def __init__(self, calendar: Calendar | None) -> None:
+    def __init__(self, calendar: WorkingCalendar | None) -> None:
         self.calendar = calendar
         if calendar is not None:
             self._zone = ZoneInfo(calendar.timezone)
@@ -101,7 +154,7 @@ class WorkClock:
                 yield max(span[0], start), span[1]
             day += timedelta(days=1)
 
-    def _span(self, day: date, zone: ZoneInfo) -> tuple[datetime, datetime] | None:
+    def _span(self, day: date, zone: ZoneInfo) -> Span:
         """The day's working interval in UTC, or None on a day off."""
         if self.calendar is None or not self.is_working_day(day):
             return None

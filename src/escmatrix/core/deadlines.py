@@ -1,11 +1,21 @@
-"""An active issue's next deadline, for `list`: which clock comes due first and how it stands."""
+"""An active issue's next deadline, for `list`: which clock comes due first and how it stands.
+
+`list` shows it for every active issue, so it is worked out in two steps: `plan` reads the matrix
+once per version of an issue (the targets, the calendar, when each running clock comes due and
+when it is at risk), and `planned_deadline` finishes the answer at any moment from the plan alone,
+with no matrix model; the local cache keeps the plans. Due times move only while a pause is open
+(the clock stands still), so then the plan's clocks are measured again, on the plan's calendar.
+`next_deadline` is the same answer in one step, straight from the matrix.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
-from escmatrix.core.sla import clocks
+from escmatrix.core.calendar import ALWAYS, Interval, WorkClock, WorkingCalendar
+from escmatrix.core.sla import AT_RISK_SHARE, clocks, measure, pauses_of, work_clock
 
 if TYPE_CHECKING:
     from escmatrix.core.issue import IssueState
@@ -42,7 +52,7 @@ class Deadline(NamedTuple):
 
 def coarse(delta: timedelta) -> str:
     """A duration to the two largest units a person reads at a glance: 3d4h, 2h15m, 40m."""
-    from escmatrix.core.types import format_duration
+    from escmatrix.core.durations import format_duration
 
     text = format_duration(delta)
     parts: list[str] = []
@@ -60,14 +70,97 @@ def next_deadline(matrix: Matrix, issue: IssueState, now: datetime) -> Deadline 
     if not issue.is_active:
         return None
     running = [c for c in clocks(matrix, issue, now) if c.stopped_at is None]
-    if not running:
+    return first_due(((c.name, c.due, c.state) for c in running), waiting_on(issue))
+
+
+def first_due(running: Iterable[tuple[str, datetime, str]], waiting: str | None) -> Deadline | None:
+    """The deadline of the running clocks given as (name, due, state); None when none runs."""
+    marks = list(running)
+    if not marks:
         return None
-    first = min(running, key=lambda c: (c.due, c.name))
-    states = {c.state for c in running}
+    name, due, _ = min(marks, key=lambda m: (m[1], m[0]))
+    states = {state for _, _, state in marks}
     worst = next((s for s in ("breached", "at risk", "paused") if s in states), "running")
-    waiting = next((p.waiting_on for p in reversed(issue.pauses) if p.end is None), None)
-    name = SHORT_NAME.get(first.name) or first.name.removesuffix(" response")
-    return Deadline(name, first.due, worst, waiting)
+    short = SHORT_NAME.get(name) or name.removesuffix(" response")
+    return Deadline(short, due, worst, waiting)
+
+
+def waiting_on(issue: IssueState) -> str | None:
+    """Whom the issue waits on while a pause is open."""
+    return next((p.waiting_on for p in reversed(issue.pauses) if p.end is None), None)
+
+
+class PlannedClock(NamedTuple):
+    """A running clock: its target, and when it comes due and is at risk if no pause is open."""
+
+    name: str
+    target: timedelta
+    started: datetime
+    due: datetime
+    at_risk: datetime
+
+
+class ClockPlan(NamedTuple):
+    """What an active issue's next deadline follows from, at any moment, without the matrix."""
+
+    calendar: str  # the calendar every clock of the issue counts on (ALWAYS: 24x7)
+    pauses: list[Interval]
+    waiting_on: str | None
+    clocks: list[PlannedClock]
+
+
+def plan(matrix: Matrix, issue: IssueState) -> ClockPlan | None:
+    """The issue's running clocks as `planned_deadline` needs them; None when not active."""
+    if not issue.is_active:
+        return None
+    from escmatrix.core.sla import targets_for
+
+    pauses = pauses_of(issue)
+    running = [c for c in clocks(matrix, issue, issue.opened_at) if c.stopped_at is None]
+    if not running:
+        return ClockPlan(ALWAYS, pauses, waiting_on(issue), [])
+    calendar = targets_for(matrix, issue.severity, issue.customer, issue.partner).calendar
+    clock = work_clock(matrix, calendar)
+    planned = [
+        PlannedClock(
+            c.name,
+            timedelta(c.target.days, c.target.seconds, c.target.microseconds),  # as plain data
+            c.started,
+            clock.add(c.started, c.target, pauses),
+            clock.add(c.started, c.target * AT_RISK_SHARE, pauses),
+        )
+        for c in running
+    ]
+    return ClockPlan(calendar, pauses, waiting_on(issue), planned)
+
+
+def planned_deadline(
+    planned: ClockPlan, now: datetime, calendars: Mapping[str, WorkingCalendar]
+) -> Deadline | None:
+    """`next_deadline` at `now`, from the issue's plan and the matrix's calendars alone."""
+    if not any(end is None for _, end in planned.pauses):
+        # with every pause closed a clock's elapsed time grows with now: it is at risk from when
+        # 75% of its target has passed, breached from when all of it has (a zero target is at
+        # risk from the start)
+        marks = [
+            (
+                c.name,
+                c.due,
+                "breached"
+                if now >= c.due
+                else "at risk"
+                if now >= c.at_risk or not c.target
+                else "running",
+            )
+            for c in planned.clocks
+        ]
+        return first_due(marks, planned.waiting_on)
+    clock = WorkClock(None if planned.calendar == ALWAYS else calendars[planned.calendar])
+    measured = (
+        measure(c.name, c.target, c.started, None, clock, planned.pauses, now)
+        for c in planned.clocks
+    )
+    return first_due(((m.name, m.due, m.state) for m in measured), planned.waiting_on)
 
 
 def due_within(deadline: Deadline | None, now: datetime, window: timedelta) -> bool:

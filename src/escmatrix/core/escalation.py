@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from escmatrix.core import events as ev
+from escmatrix.core.durations import format_duration
 from escmatrix.core.events import MatrixRef, Stamp, stamp
 from escmatrix.core.issue import IssueState
 from escmatrix.core.matrix import Matrix, Tier
 from escmatrix.core.sla import Clock, clocks, tier_response
-from escmatrix.core.types import format_duration
 
 AUTOMATION = "automation"
 
@@ -69,7 +69,8 @@ def _trigger(
     if now <= issue.tier_since:
         return None  # just arrived at this tier: nothing can have passed yet
     if rules.no_acknowledgement:
-        clock = tier_response(matrix, issue, now)
+        # `clocks` measured the tier's clock with the others (an active issue's always has one)
+        clock = by_name.get(f"tier {tier.id} response") or tier_response(matrix, issue, now)
         if clock is not None and clock.stopped_at is None and clock.elapsed >= clock.target:
             return (
                 f"tier {tier.id} response time {format_duration(clock.target)} passed without "

@@ -9,12 +9,12 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from escmatrix.core.calendar import WorkClock
+from escmatrix.core.durations import format_duration
 from escmatrix.core.errors import NotFound, Refused, UsageError
 from escmatrix.core.matrix import Match, Matrix, Rule, Severity
 from escmatrix.core.oncall import on_call_now, who_is_on_call
 from escmatrix.core.presence import at_work_note, local_time, prefer_at_work
 from escmatrix.core.sla import Targets, due_after, targets_for
-from escmatrix.core.types import format_duration
 
 
 @dataclass(frozen=True)

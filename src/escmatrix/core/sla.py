@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from escmatrix.core.calendar import FOREVER, Interval, WorkClock
-from escmatrix.core.issue import IssueState
-from escmatrix.core.matrix import ALWAYS, Matrix
-from escmatrix.core.target_time import TargetTime
+from escmatrix.core.calendar import ALWAYS, FOREVER, Interval, WorkClock
+
+if TYPE_CHECKING:  # a clock measured from the local cache (`list`) needs no matrix models
+    from escmatrix.core.issue import IssueState
+    from escmatrix.core.matrix import Matrix
 
 ClockState = Literal["running", "paused", "met", "breached", "at risk"]
 AT_RISK_SHARE = 0.75
@@ -35,6 +36,8 @@ def targets_for(
     matrix: Matrix, severity: str, customer: str | None, partner: str | None
 ) -> Targets:
     """Severity defaults, with a customer's then a partner's contract winning where it sets one."""
+    from escmatrix.core.target_time import TargetTime
+
     sev = matrix.severities[severity]
     first, update, resolution, calendar = (
         sev.first_response,
@@ -148,19 +151,22 @@ def clocks(matrix: Matrix, issue: IssueState, now: datetime) -> list[Clock]:
             t for t in (issue.last_update_at, issue.first_acknowledged_at, issue.opened_at) if t
         )
         out.insert(1, measure("next update", targets.update_every, since, None, clock, pauses, now))
-        tier_clock = tier_response(matrix, issue, now)
+        tier_clock = tier_response(matrix, issue, now, targets)
         if tier_clock is not None:
             out.append(tier_clock)
     return out
 
 
-def tier_response(matrix: Matrix, issue: IssueState, now: datetime) -> Clock | None:
-    """The current tier's response clock: from entering the tier until acknowledged there."""
+def tier_response(
+    matrix: Matrix, issue: IssueState, now: datetime, targets: Targets | None = None
+) -> Clock | None:
+    """The current tier's response clock: from entering the tier until acknowledged there
+    (`targets`: the issue's, when the caller has them already)."""
     try:
         tier = matrix.tier(issue.tier)
     except KeyError:
         return None
-    targets = targets_for(matrix, issue.severity, issue.customer, issue.partner)
+    targets = targets or targets_for(matrix, issue.severity, issue.customer, issue.partner)
     acked = (
         issue.acknowledged_at
         if issue.acknowledged_at and issue.acknowledged_at >= issue.tier_since

@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
 
-from escmatrix.core.types import (
+from escmatrix.core.durations import (
     DURATION_PATTERN,
     describe_duration,
     format_duration,

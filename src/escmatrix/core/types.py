@@ -19,25 +19,11 @@ from pydantic import (
     WithJsonSchema,
 )
 
+from escmatrix.core.durations import DURATION_PATTERN, format_duration, parse_duration
+from escmatrix.core.durations import describe_yaml_value as _describe_yaml_value
+
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 _UNDECODABLE = re.compile("[\udc80-\udcff]")  # how Python keeps bytes that were not UTF-8
-_DURATION = re.compile(r"^(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$")
-DURATION_PATTERN = r"^(?:\d+w)?(?:\d+d)?(?:\d+h)?(?:\d+m)?$"
-
-
-def _describe_yaml_value(value: object) -> str:
-    if isinstance(value, bool):
-        word = "true" if value else "false"
-        return (
-            f"YAML read this unquoted value as the boolean {word} "
-            "(yes/no/on/off/true/false all are): put it in quotes"
-        )
-    if isinstance(value, int | float):
-        return (
-            f"YAML read this unquoted value as the number {value} "
-            "(1:30 is read as 90 in YAML 1.1): put it in quotes"
-        )
-    return f"expected text, got {type(value).__name__}"
 
 
 def _require_text(value: object) -> object:
@@ -56,63 +42,6 @@ Id = Annotated[
     BeforeValidator(_require_text),
     StringConstraints(pattern=ID_PATTERN, max_length=64),
 ]
-
-
-LONGEST = timedelta(weeks=520)  # a deadline this far out still fits every date escmatrix handles
-
-
-def parse_duration(value: object) -> timedelta:
-    """Parse '15m', '4h', '1h30m', '2d', '1w' into a timedelta."""
-    if isinstance(value, timedelta):
-        return value
-    if not isinstance(value, str):
-        raise ValueError(
-            f"{_describe_yaml_value(value)}; a duration is text such as '30m', '4h', '1h30m' or '2d'"
-        )
-    match = _DURATION.match(value.replace(" ", ""))
-    if not value.strip() or not match:
-        raise ValueError(f"{value!r} is not a duration; write e.g. '30m', '4h', '1h30m' or '2d'")
-    weeks, days, hours, minutes = (int(g) if g else 0 for g in match.groups())
-    try:
-        result = timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes)
-    except OverflowError:
-        result = LONGEST + LONGEST
-    if result > LONGEST:
-        raise ValueError(
-            f"{value!r} is longer than the longest duration escmatrix accepts "
-            f"({LONGEST.days // 7}w, about 10 years)"
-        )
-    if result <= timedelta(0):
-        raise ValueError("a duration must be longer than zero")
-    return result
-
-
-def format_duration(delta: timedelta) -> str:
-    """The inverse of parse_duration for display: 90 minutes -> '1h30m'. A target written in
-    working time (core.target_time: `3bd`, `4bh`) shows as written."""
-    unit = getattr(delta, "unit", "")
-    if unit:
-        return f"{getattr(delta, 'count', 0)}{unit}"
-    negative = delta < timedelta(0)
-    total = int(abs(delta).total_seconds()) // 60
-    days, rest = divmod(total, 24 * 60)
-    hours, minutes = divmod(rest, 60)
-    text = (
-        "".join(f"{n}{unit}" for n, unit in ((days, "d"), (hours, "h"), (minutes, "m")) if n)
-        or "0m"
-    )
-    return f"-{text}" if negative else text
-
-
-def describe_duration(delta: timedelta) -> str:
-    """A duration as a person reads it: a target in working time says so ('3 working days',
-    '4 working hours'); anything else as format_duration writes it ('4h')."""
-    unit = getattr(delta, "unit", "")
-    if not unit:
-        return format_duration(delta)
-    count = getattr(delta, "count", 0)
-    noun = "day" if unit == "bd" else "hour"
-    return f"{count} working {noun}{'' if count == 1 else 's'}"
 
 
 Duration = Annotated[

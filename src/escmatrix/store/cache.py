@@ -27,9 +27,7 @@ import msgspec
 from escmatrix.core import ids
 from escmatrix.core.ids import shortest_unique
 from escmatrix.core.summary import IssueSummary
-from escmatrix.store import state_codec
 from escmatrix.store.journal import Journal
-from escmatrix.store.rebuild import fold_many
 
 if TYPE_CHECKING:
     from escmatrix.core.events import EventBase
@@ -38,6 +36,7 @@ if TYPE_CHECKING:
 VERSION = 4
 SUMMARIES_VERSION = 6  # the summaries file alone: rows as interned tuples; folder trees apart
 STATES_VERSION = 2  # states.msgpack: folded states in MessagePack (store/state_codec.py)
+DERIVED_VERSION = 1  # per_issue files: values worked out from a state and the matrix
 T = TypeVar("T")
 # (folder tree id at HEAD, codec kind, encoded state, the folder's files as last read or "")
 StateEntry = tuple[str, int, bytes, str]
@@ -189,6 +188,8 @@ class IssueCache:
                 for issue_id, folder_tree in folders.items()
                 if issue_id not in known or before.get(issue_id) != folder_tree
             ]
+            from escmatrix.store.rebuild import fold_many
+
             folded = fold_many(stale, fold_issue, _compact)
             for issue_id, (row, encoded) in folded.items():
                 known[issue_id] = row
@@ -226,6 +227,8 @@ class IssueCache:
         self, fold_issue: Callable[[str], IssueState], wanted: Callable[[IssueSummary], bool]
     ) -> list[IssueState] | None:
         """Full states of the issues whose summary `wanted` accepts."""
+        from escmatrix.store import state_codec
+
         summaries = self.summaries(fold_issue)
         index = self._index
         if summaries is None or index is None:
@@ -264,6 +267,8 @@ class IssueCache:
         """One issue's state, for `show`: cached while its folder's tree id at HEAD and its files
         on disk (names, sizes, times, inodes) are what they were when it was folded, so even an
         uncommitted edit is seen at once. None when the cache cannot be trusted."""
+        from escmatrix.store import state_codec
+
         if not self.usable():
             return None
         out = self._git("rev-parse", "-q", "--verify", f"HEAD:{self.issues_path}/{issue_id}")
@@ -316,7 +321,11 @@ class IssueCache:
         """The fold and the codec, by size and time: a state folded by other code must miss."""
         core = Path(__file__).resolve().parents[1] / "core"
         parts = []
-        for path in (core / "issue.py", core / "events.py", Path(state_codec.__file__)):
+        for path in (
+            core / "issue.py",
+            core / "events.py",
+            Path(__file__).with_name("state_codec.py"),
+        ):
             try:
                 st = path.stat()
             except OSError:
@@ -374,6 +383,62 @@ class IssueCache:
                     self.read_only = True  # a read-only checkout: answered, not kept
         return [(issue_id, entries[issue_id][1]) for issue_id in sorted(entries)]
 
+    def per_issue(
+        self,
+        name: str,
+        key: str,
+        kind: Any,  # what msgspec decodes each value as
+        wanted: list[str],
+        compute: Callable[[list[str]], dict[str, T]],
+    ) -> dict[str, T] | None:
+        """A value of type `kind` for each wanted issue (MessagePack in the file `name`), worked
+        out by `compute` from the issue as it is and whatever `key` stands for (the matrix): kept
+        while the issue's folder tree at HEAD and `key` are unchanged. Call after `summaries`;
+        None when the cache cannot be trusted."""
+        index = self._index
+        if index is None or not self.usable():
+            return None
+        tree = index.issues_tree
+        stored = self._stored_derived(name, key)
+        entries = stored.entries if stored is not None else {}
+        folders = (
+            None if stored is not None and stored.tree == tree else self._current_folders(tree)
+        )
+        decoder = msgspec.msgpack.Decoder(kind)
+        found: dict[str, T] = {}
+        missing: list[str] = []
+        for issue_id in wanted:
+            entry = entries.get(issue_id)
+            if entry is None or (folders is not None and entry[0] != folders.get(issue_id)):
+                missing.append(issue_id)
+                continue
+            try:
+                found[issue_id] = decoder.decode(entry[1])
+            except msgspec.DecodeError:
+                missing.append(issue_id)
+        if not missing and folders is None:
+            return found
+        folders = folders if folders is not None else self._current_folders(tree)
+        computed = compute(missing) if missing else {}
+        found.update(computed)
+        kept = {
+            issue_id: entry
+            for issue_id, entry in entries.items()
+            if folders.get(issue_id) == entry[0]
+        }
+        for issue_id, value in computed.items():
+            kept[issue_id] = (folders.get(issue_id, ""), msgspec.Raw(msgspec.msgpack.encode(value)))
+        data = msgspec.msgpack.encode(_DerivedFile(DERIVED_VERSION, key, tree, kept))
+        self._save_bytes(name, data)
+        return found
+
+    def _stored_derived(self, name: str, key: str) -> _DerivedFile | None:
+        try:
+            stored = msgspec.msgpack.decode((self.folder / name).read_bytes(), type=_DerivedFile)
+        except (OSError, msgspec.DecodeError):
+            return None
+        return stored if stored.version == DERIVED_VERSION and stored.key == key else None
+
     def memo(self, name: str, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
         """`compute()`, remembered in the file `name` for as long as `key` is unchanged."""
         stored = self._load(name)
@@ -396,11 +461,20 @@ class _StatesFile(msgspec.Struct, array_like=True, gc=False):
     entries: dict[str, StateEntry]
 
 
+class _DerivedFile(msgspec.Struct, array_like=True, gc=False):
+    version: int
+    key: str
+    tree: str  # the issues/ tree every entry was checked against
+    entries: dict[str, tuple[str, msgspec.Raw]]  # issue id -> (folder tree id, value)
+
+
 def _decoded(entry: StateEntry | None, key: str, files: str | None) -> IssueState | None:
     """The entry's state when it is for the folder tree `key` (and, unless `files` is None,
     for the files `files` on disk); None when it is not, or cannot be read."""
     if entry is None or entry[0] != key or (files is not None and entry[3] != files):
         return None
+    from escmatrix.store import state_codec  # imported where states are read (`list` reads none)
+
     try:
         return state_codec.decode(entry[1], entry[2])
     except ValueError:

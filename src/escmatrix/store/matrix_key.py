@@ -12,7 +12,6 @@ def matrix_fingerprint(root: Path) -> tuple[str, ...]:
     import hashlib
 
     import escmatrix
-    from escmatrix.core import matrix as model
 
     digest = hashlib.sha256()
     for path in sorted((root / "matrix").rglob("*")):
@@ -21,7 +20,7 @@ def matrix_fingerprint(root: Path) -> tuple[str, ...]:
             digest.update(path.read_bytes())
     code = [escmatrix.__version__]
     # every module of the core.matrix package (a model changed in any of them must miss)
-    model_files = sorted(Path(str(model.__file__)).parent.glob("*.py"))
+    model_files = sorted((Path(__file__).resolve().parents[1] / "core" / "matrix").glob("*.py"))
     for module_file in (*model_files, Path(__file__).with_name("matrix_loader.py")):
         stat = module_file.stat()
         name = f"{module_file.parent.name}/{module_file.name}"

@@ -483,6 +483,6 @@ def _people(matrix: Matrix) -> list[Person]:
 
 
 def _duration(delta: timedelta) -> str:
-    from escmatrix.core.types import format_duration
+    from escmatrix.core.durations import format_duration
 
     return format_duration(delta)

@@ -158,7 +158,7 @@ def _show(result: Draft, commit: str | None, fmt: Format) -> None:
 def promised_time(text: str, now: datetime) -> datetime:
     """`--next-update-by`: an ISO 8601 time, or a duration from now such as 2h or +30m."""
     from escmatrix.app.clock import parse_instant
-    from escmatrix.core.types import parse_duration
+    from escmatrix.core.durations import parse_duration
 
     raw = text.strip().removeprefix("+")
     try:

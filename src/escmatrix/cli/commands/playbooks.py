@@ -222,8 +222,8 @@ def _render(
 
     from escmatrix.cli.output import literal, safe
     from escmatrix.cli.render import when
+    from escmatrix.core.durations import format_duration
     from escmatrix.core.playbooks import review_due
-    from escmatrix.core.types import format_duration
 
     front = playbook.front
     name = matrix.categories[front.category].name if front.category in matrix.categories else ""

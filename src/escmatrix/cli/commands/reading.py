@@ -157,8 +157,9 @@ def list_(
     """List issues (active ones by default, next deadline first), with filters; ids shown by their
     shortest unique prefix. The "due" column says when each active issue's next clock comes due:
     red when breached, amber when at risk."""
+    from escmatrix.app.listing import Listing
     from escmatrix.cli import output, present, render
-    from escmatrix.cli.deadline_list import DeadlineFilter, deadlines_of, due_data
+    from escmatrix.cli.deadline_list import DeadlineFilter, due_data
     from escmatrix.core.errors import UsageError
     from escmatrix.core.summary import IssueFilter, select
 
@@ -170,9 +171,11 @@ def list_(
         list_follow_ups(ctx, fmt, owner)
         return
     ws = workspace(ctx)
-    if team is not None and team not in ws.matrix.teams:
-        raise UsageError(f"unknown team {team!r}", hint=f"teams: {', '.join(ws.matrix.teams)}")
-    members = frozenset(p.id for p in ws.matrix.people.values() if p.team == team) if team else None
+    listing = Listing(ws)
+    facts = listing.facts
+    if team is not None and team not in facts.teams:
+        raise UsageError(f"unknown team {team!r}", hint=f"teams: {', '.join(facts.teams)}")
+    members = facts.teams[team] if team else None
     wanted = IssueFilter(
         status,
         ws.actor()[0] if mine else None,
@@ -186,15 +189,15 @@ def list_(
     by_deadline = DeadlineFilter.of(breached, at_risk, due_within, waiting_on)
     rows = ws.summaries()
     short = ws.short_ids(rows)
-    chosen = select(rows, wanted, list(ws.matrix.severities))
+    chosen = select(rows, wanted, list(facts.severities))
     now = ws.clock.now()
-    deadlines = deadlines_of(ws, chosen, now)
+    due = listing.deadlines(chosen, now)
     chosen = by_deadline.apply(
-        chosen, deadlines, now, sort=status in ("active", "open", "acknowledged", "paused")
+        chosen, due, now, sort=status in ("active", "open", "acknowledged", "paused")
     )
     if fmt in (ListFormat.json, ListFormat.csv):
         data = [
-            present.summary_data(r) | {"short_id": short[r.id]} | due_data(deadlines.get(r.id), now)
+            present.summary_data(r) | {"short_id": short[r.id]} | due_data(due.get(r.id), now)
             for r in chosen
         ]
         if fmt is ListFormat.json:
@@ -204,15 +207,14 @@ def list_(
     elif not chosen:
         output.stdout().print("no issues match", style="dim")
     else:
-        due = {i: (d.label(now), d.state) for i, d in deadlines.items()}
-        departed = frozenset(p.id for p in ws.matrix.people.values() if p.left is not None)
+        labels = {i: (d.label(now), d.state) for i, d in due.items()}
         lines = render.issue_list(
             chosen,
             short,
             timezone(ctx),
             output.stdout().width,
-            due if deadlines else None,
-            departed,
+            labels if due else None,
+            facts.departed,
         )
         output.print_laid_out(lines)
 

@@ -138,8 +138,8 @@ def _ask(
 
     from escmatrix.cli.choices import choose
     from escmatrix.cli.output import stdout
+    from escmatrix.core.durations import describe_duration as describe
     from escmatrix.core.errors import UsageError
-    from escmatrix.core.types import describe_duration as describe
 
     console = stdout()
     matrix = ws.matrix

@@ -236,7 +236,7 @@ def html(report: Report, refresh: int | None = None) -> str:
 
 def issue_page(state: IssueState, clocks: list[Clock], at: datetime) -> str:
     """One issue's page (issues/<id>.html): its facts, clocks and timeline, autoescaped."""
-    from escmatrix.core.types import format_duration
+    from escmatrix.core.durations import format_duration
 
     template = _environment(autoescape=True).get_template("issue.html.j2")
     rows = [

@@ -6,9 +6,9 @@ import re
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from escmatrix.core.durations import format_duration
 from escmatrix.core.metrics.summary import Summary
 from escmatrix.core.metrics.trends import Trend
-from escmatrix.core.types import format_duration
 
 if TYPE_CHECKING:
     pass

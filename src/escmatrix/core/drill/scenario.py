@@ -17,8 +17,9 @@ from pydantic import (
     model_validator,
 )
 
+from escmatrix.core.durations import parse_duration
 from escmatrix.core.matrix import Matrix
-from escmatrix.core.types import Duration, Id, Text, parse_duration
+from escmatrix.core.types import Duration, Id, Text
 
 
 def _when(value: object) -> object:

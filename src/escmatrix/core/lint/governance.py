@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
+from escmatrix.core.durations import format_duration
 from escmatrix.core.lint.findings import Finding
 from escmatrix.core.lint.lookups import matrix_file
 from escmatrix.core.matrix import GovernanceFile, Matrix
-from escmatrix.core.types import format_duration
 
 
 def lint_governance(m: Matrix, now: datetime) -> Iterator[Finding]:

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
+from escmatrix.core.durations import format_duration
 from escmatrix.core.lint.findings import Finding
 from escmatrix.core.lint.lookups import away_until, matrix_file, owner_pool
 from escmatrix.core.matrix import LadderFile, Matrix, TeamsFile
-from escmatrix.core.types import format_duration
 
 
 def _name(matrix: Matrix, person_id: str) -> str:

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-ALWAYS = "24x7"
+from escmatrix.core.calendar import ALWAYS as ALWAYS
 
 
 class Model(BaseModel):

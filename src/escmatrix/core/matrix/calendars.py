@@ -7,16 +7,16 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta
-from typing import Literal
+from datetime import date, time, timedelta
 
 from pydantic import Field, PrivateAttr, field_validator
 
+from escmatrix.core.calendar import WEEKDAYS as WEEKDAYS
+from escmatrix.core.calendar import Span
+from escmatrix.core.calendar import Weekday as Weekday
 from escmatrix.core.matrix.base import Model
 from escmatrix.core.types import Id, Text, Timezone
 
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
 
 
@@ -36,7 +36,7 @@ class Calendar(Model):
     closures: list[date] = []
     # day -> its working interval in UTC (None: closed), worked out once per calendar and day:
     # clocks on business hours walk the same days again and again (a drill, a report)
-    _spans: dict[date, tuple[datetime, datetime] | None] = PrivateAttr(default_factory=dict)
+    _spans: dict[date, Span] = PrivateAttr(default_factory=dict)
 
     @field_validator("hours")
     @classmethod
@@ -54,7 +54,7 @@ class Calendar(Model):
         return time.fromisoformat(start), close
 
     @property
-    def spans(self) -> dict[date, tuple[datetime, datetime] | None]:
+    def spans(self) -> dict[date, Span]:
         """The cache of working intervals by day that `core.calendar.WorkClock` fills."""
         return self._spans
 

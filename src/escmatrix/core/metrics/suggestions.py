@@ -7,12 +7,12 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from escmatrix.core.durations import format_duration
 from escmatrix.core.matrix import Matrix
 from escmatrix.core.metrics.breakdowns import GroupRow, Wait
 from escmatrix.core.metrics.doc import Doc
 from escmatrix.core.metrics.durations import Measured
 from escmatrix.core.metrics.review_lists import NONE, FrictionGroup, StaleEntry
-from escmatrix.core.types import format_duration
 
 
 class Suggestion(Doc):

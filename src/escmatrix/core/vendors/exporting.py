@@ -7,7 +7,7 @@ import re
 from datetime import UTC
 from typing import Any
 
-from escmatrix.core.types import parse_duration
+from escmatrix.core.durations import parse_duration
 from escmatrix.core.vendors import rotations
 from escmatrix.core.vendors.common import NotMapped
 

@@ -1,0 +1,129 @@
+"""What `list` reads of the matrix and of each active issue's clocks, kept in the local cache.
+
+`list` shows every active issue's next deadline, sorted. Worked out from the matrix it costs the
+matrix models (pydantic, ~60 ms to import and load) and the clocks of every active issue (~70 ms
+at a thousand). Instead the cache keeps, per matrix version, the few facts `list` needs of the
+matrix (`ListFacts`: severities in order, teams, who has left, the calendars as plain data and
+their public holidays), and per version of each active issue its clock plan
+(`core.deadlines.plan`): a warm `list` then loads no model and measures only clocks paused now.
+Both are keyed by the matrix files' bytes and the code that reads them, so an edit to either
+misses; `--no-cache` works everything out from the matrix, and the two give the same answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from escmatrix.core.calendar import Hours, known_holidays
+
+if TYPE_CHECKING:
+    from escmatrix.app.workspace import Workspace
+    from escmatrix.core.deadlines import Deadline
+    from escmatrix.core.matrix import Matrix
+    from escmatrix.core.summary import IssueSummary
+
+# the modules a plan or the facts are worked out by: a change to any of them must miss
+_CODE = ("deadlines.py", "sla.py", "calendar.py", "target_time.py", "issue.py")
+
+
+@dataclass(frozen=True)
+class ListFacts:
+    """What `list` needs of the matrix."""
+
+    severities: tuple[str, ...]  # in the matrix's order (most severe first)
+    teams: dict[str, frozenset[str]]  # team id -> its members' ids
+    departed: frozenset[str]  # people who have left (their issues are marked)
+    calendars: dict[str, Hours]
+    holidays: dict[tuple[str, int], frozenset[date]]  # (code, year) -> public holidays
+
+
+def facts_of(matrix: Matrix, now: datetime) -> ListFacts:
+    """The facts, with the public holidays of the year before, of and after `now`."""
+    from escmatrix.core.calendar import holidays_of
+    from escmatrix.core.errors import InvalidInput
+
+    teams: dict[str, set[str]] = {team: set() for team in matrix.teams}
+    for person in matrix.people.values():
+        if person.team in teams:
+            teams[person.team].add(person.id)
+    holidays: dict[tuple[str, int], frozenset[date]] = {}
+    for code in sorted({c.holidays for c in matrix.calendars.values() if c.holidays}):
+        for year in (now.year - 1, now.year, now.year + 1):
+            try:
+                holidays[code, year] = holidays_of(code, year)
+            except InvalidInput:  # refused where a clock reaches it, as without the cache
+                break
+    return ListFacts(
+        tuple(matrix.severities),
+        {team: frozenset(members) for team, members in teams.items()},
+        frozenset(p.id for p in matrix.people.values() if p.left is not None),
+        {cal_id: Hours.of(cal) for cal_id, cal in matrix.calendars.items()},
+        holidays,
+    )
+
+
+class Listing:
+    """`list`'s reading of a workspace: the facts and the deadlines, from the cache if it can."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+
+    @cached_property
+    def key(self) -> str | None:
+        """The matrix's and the code's fingerprint; None when there is no cache to keep things in."""
+        from escmatrix.app.matrix_memo import holidays_stamp
+
+        if self.ws.matrix_key is None:
+            return None
+        parts = [*self.ws.matrix_key, *map(str, holidays_stamp())]
+        core = Path(__file__).resolve().parents[1] / "core"
+        for name in _CODE:
+            stat = (core / name).stat()
+            parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
+        return "\0".join(parts)
+
+    @cached_property
+    def facts(self) -> ListFacts:
+        """The facts, from the cache while the matrix and the code are unchanged."""
+        ws, now = self.ws, self.ws.clock.now()
+        if self.key is None:
+            return facts_of(ws.matrix, now)
+        facts = ws.cache.memo("list-facts.pickle", (self.key,), lambda: facts_of(ws.matrix, now))
+        known_holidays(facts.holidays)
+        return facts
+
+    def deadlines(self, rows: list[IssueSummary], now: datetime) -> dict[str, Deadline]:
+        """The next deadline of each active row, from the issues' clock plans."""
+        from escmatrix.core import deadlines as due
+
+        ws = self.ws
+        wanted = [r.id for r in rows if r.is_active]
+        if not wanted:
+            return {}
+        plans = None
+        if self.key is not None:
+
+            def work_out(ids: list[str]) -> dict[str, due.ClockPlan | None]:
+                chosen = set(ids)
+                return {s.id: due.plan(ws.matrix, s) for s in ws.issues(lambda r: r.id in chosen)}
+
+            kind = due.ClockPlan | None
+            plans = ws.cache.per_issue("clock-plans.msgpack", self.key, kind, wanted, work_out)
+        found: dict[str, Deadline] = {}
+        if plans is None:  # no cache to trust: straight from the matrix
+            chosen = set(wanted)
+            for state in ws.issues(lambda r: r.id in chosen):
+                deadline = due.next_deadline(ws.matrix, state, now)
+                if deadline is not None:
+                    found[state.id] = deadline
+            return found
+        calendars = self.facts.calendars
+        for issue_id, planned in plans.items():
+            deadline = None if planned is None else due.planned_deadline(planned, now, calendars)
+            if deadline is not None:
+                found[issue_id] = deadline
+        return found

@@ -1,0 +1,131 @@
+"""`list` reads each active issue's next deadline from a clock plan kept in the local cache: the
+plan, read back from MessagePack, gives at any moment the deadline the matrix gives, and the
+cache is never stale after an edit to the matrix or to an issue."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import datetime, timedelta
+from functools import cache
+
+import msgspec
+from hypothesis import given
+from hypothesis import strategies as st
+
+from escmatrix.core import events as ev
+from escmatrix.core.calendar import Hours, WorkClock
+from escmatrix.core.deadlines import ClockPlan, next_deadline, plan, planned_deadline
+from escmatrix.core.issue import fold
+from escmatrix.core.matrix import Matrix
+from escmatrix.store.matrix_loader import load_matrix
+from tests.conftest import PROJECT
+from tests.support import Repo
+from tests.test_properties_fold import OPENED, SETTINGS, T0, later_event
+from tests.test_state_codec import OFFSETS, shifted
+
+ISSUE = "26c0000dd"
+# moments from before the issue opens to well past every target (weeks on business hours)
+MOMENTS = st.lists(
+    st.integers(-2 * 24 * 3600, 40 * 24 * 3600).map(lambda s: T0 + timedelta(seconds=s)),
+    min_size=1,
+    max_size=6,
+)
+
+
+@cache
+def example() -> Matrix:
+    """The project's example matrix: 24x7 and office-hours severities, customer contracts."""
+    return load_matrix(PROJECT)
+
+
+def accounts() -> list[str | None]:
+    return [None, *example().customers]
+
+
+@SETTINGS
+@given(
+    opened=OPENED,
+    severity=st.sampled_from(sorted(example().severities)),
+    customer=st.sampled_from(accounts()),
+    later=st.lists(st.tuples(later_event(), OFFSETS), max_size=10),
+    moments=MOMENTS,
+)
+def test_a_plan_read_back_gives_the_deadline_the_matrix_gives(
+    opened: ev.Opened,
+    severity: str,
+    customer: str | None,
+    later: list[tuple[ev.EventBase, int]],
+    moments: list[datetime],
+) -> None:
+    """Any event stream, any severity and contract, any moment (paused or not, before the issue
+    opened, long after every target): the plan, written and read as the cache does, says the
+    same next deadline as the clocks measured from the matrix."""
+    matrix = example()
+    first = opened.model_copy(update={"severity": severity, "customer": customer})
+    state = fold(ISSUE, [first, *(shifted(e, minutes) for e, minutes in later)])
+    planned = plan(matrix, state)
+    kept = msgspec.msgpack.decode(msgspec.msgpack.encode(planned), type=ClockPlan | None)
+    calendars = {cal_id: Hours.of(cal) for cal_id, cal in matrix.calendars.items()}
+    for now in moments:
+        expected = next_deadline(matrix, state, now)
+        got = None if kept is None else planned_deadline(kept, now, calendars)
+        assert got == expected, (now, state.status)
+        if got is not None and expected is not None:  # the same instant, and printed alike
+            assert got.due.timestamp() == expected.due.timestamp()
+
+
+def test_plain_hours_count_as_the_calendar_does() -> None:
+    """A clock on a calendar's plain `Hours` adds and measures working time as on the model."""
+    calendar = example().calendars["office"]
+    plain, model = WorkClock(Hours.of(calendar)), WorkClock(calendar)
+    for hours in (1, 7, 30, 200):
+        start = T0 + timedelta(hours=hours * 5)
+        assert plain.add(start, timedelta(hours=hours)) == model.add(start, timedelta(hours=hours))
+        end = start + timedelta(days=hours)
+        assert plain.elapsed(start, end) == model.elapsed(start, end)
+
+
+def test_list_follows_an_edit_to_the_matrix(example_repo: Repo) -> None:
+    """The plans are kept per version of the matrix: a changed target changes the due time at
+    once, cached or not, and the cached list is the uncached one byte for byte."""
+    example_repo.git("config", "user.email", "lena.vogel@ledgerline.example")
+    issue = example_repo.open("plans follow the matrix", severity="sev2")
+    example_repo.ok("list")  # warm: facts and plans kept
+    before = {r["id"]: r for r in example_repo.json("list", "--format", "json")}[issue]
+    assert before["due_clock"] == "tier frontline"
+    example_repo.edit("matrix/ladder.yaml", "response_time: 30m\n", "response_time: 20m\n")
+    example_repo.git("commit", "-q", "-am", "the frontline answers sooner")
+    cached = example_repo.ok("list", "--status", "all", "--format", "json").stdout
+    uncached = example_repo.ok("--no-cache", "list", "--status", "all", "--format", "json").stdout
+    assert cached == uncached
+    after = {r["id"]: r for r in json.loads(cached)}[issue]
+    assert after["due"] != before["due"]
+
+
+def test_list_follows_a_pause_and_reads_no_models_from_a_warm_cache(example_repo: Repo) -> None:
+    """A paused issue's due time moves with now (measured on the plan's calendar), as `--no-cache`
+    says; from a warm cache `list` imports neither pydantic nor YAML nor the matrix models."""
+    example_repo.git("config", "user.email", "lena.vogel@ledgerline.example")
+    paused = example_repo.open("waiting on the customer", severity="sev3")
+    example_repo.ok("pause", paused, "--waiting-on", "customer", "--reason", "logs")
+    for now in ("2026-03-02T10:00:00Z", "2026-03-04T16:30:00Z", "2026-03-09T08:00:00Z"):
+        cached = example_repo.ok("list", "--format", "json", now=now).stdout
+        uncached = example_repo.ok("--no-cache", "list", "--format", "json", now=now).stdout
+        assert cached == uncached
+        row = {r["id"]: r for r in json.loads(cached)}[paused]
+        assert row["due_state"] == "paused"
+    probe = (
+        "import sys\n"
+        "from escmatrix.cli.app import main\n"
+        "sys.argv = ['escmatrix', '--now', '2026-03-05T09:00:00Z', 'list']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('\\n'.join(sys.modules), file=sys.stderr)\n"
+    )
+    run = [sys.executable, "-c", probe]
+    subprocess.run(run, cwd=example_repo.path, capture_output=True, text=True, check=True)
+    done = subprocess.run(run, cwd=example_repo.path, capture_output=True, text=True, check=True)
+    loaded = set(done.stderr.split())
+    assert "waiting on the customer" in done.stdout
+    assert not {"pydantic", "yaml", "escmatrix.core.matrix"} & loaded
