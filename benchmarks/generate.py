@@ -38,12 +38,12 @@ from typing import IO, Any, get_args
 from pydantic import BaseModel
 
 import escmatrix
+from escmatrix.core.durations import format_duration
 from escmatrix.core.escalation import AUTOMATION
 from escmatrix.core.events import EVENT_ADAPTER, Event, EventBase, event_to_data
 from escmatrix.core.ids import ALPHABET, EPOCH
 from escmatrix.core.matrix import Matrix
 from escmatrix.core.routing import IssueFacts, RouteDecision, route
-from escmatrix.core.types import format_duration
 from escmatrix.store.git import TRAILER_ACTION, TRAILER_ACTOR, TRAILER_ISSUE
 from escmatrix.store.issues import EVENT_NAME, HEADER, IssueStore
 from escmatrix.store.matrix_loader import load_matrix
