@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from escmatrix.core.types import parse_duration
+from escmatrix.core.durations import parse_duration
 from escmatrix.store.matrix_loader import load_matrix
 from escmatrix.store.playbooks import check_playbooks, load_playbooks, split_front_matter
 from tests.support import Repo
