@@ -1,10 +1,12 @@
-"""`list` reads each active issue's next deadline from a clock plan kept in the local cache: the
-plan, read back from MessagePack, gives at any moment the deadline the matrix gives, and the
-cache is never stale after an edit to the matrix or to an issue."""
+"""`list` reads each active issue's next deadline from a clock plan kept in the local cache, and
+`show` measures an issue's clocks against a plain copy of the matrix kept there too: both give at
+any moment what the matrix gives, and the cache is never stale after an edit to the matrix or to
+an issue."""
 
 from __future__ import annotations
 
 import json
+import pickle
 import subprocess
 import sys
 from datetime import datetime, timedelta
@@ -16,9 +18,12 @@ from hypothesis import strategies as st
 
 from escmatrix.core import events as ev
 from escmatrix.core.calendar import Hours, WorkClock
+from escmatrix.core.clock_facts import ClockFacts
 from escmatrix.core.deadlines import ClockPlan, next_deadline, plan, planned_deadline
+from escmatrix.core.durations import format_duration
 from escmatrix.core.issue import fold
 from escmatrix.core.matrix import Matrix
+from escmatrix.core.sla import clocks
 from escmatrix.store.matrix_loader import load_matrix
 from tests.conftest import PROJECT
 from tests.support import Repo
@@ -76,6 +81,36 @@ def test_a_plan_read_back_gives_the_deadline_the_matrix_gives(
             assert got.due.timestamp() == expected.due.timestamp()
 
 
+@SETTINGS
+@given(
+    opened=OPENED,
+    severity=st.sampled_from(sorted(example().severities)),
+    customer=st.sampled_from(accounts()),
+    later=st.lists(st.tuples(later_event(), OFFSETS), max_size=10),
+    moments=MOMENTS,
+)
+def test_clocks_on_the_plain_copy_are_the_clocks_on_the_matrix(
+    opened: ev.Opened,
+    severity: str,
+    customer: str | None,
+    later: list[tuple[ev.EventBase, int]],
+    moments: list[datetime],
+) -> None:
+    """`show` measures clocks against `ClockFacts`, pickled and read back as the cache keeps it:
+    every clock (name, target as written, start, due, state, elapsed, hours) is the one measured
+    against the matrix, at any moment."""
+    matrix = example()
+    plain = pickle.loads(pickle.dumps(ClockFacts.of(matrix, [t.id for t in matrix.tiers])))
+    first = opened.model_copy(update={"severity": severity, "customer": customer})
+    state = fold(ISSUE, [first, *(shifted(e, minutes) for e, minutes in later)])
+    for now in moments:
+        expected, got = clocks(matrix, state, now), clocks(plain, state, now)
+        assert got == expected
+        assert [format_duration(c.target) for c in got] == [
+            format_duration(c.target) for c in expected
+        ]
+
+
 def test_plain_hours_count_as_the_calendar_does() -> None:
     """A clock on a calendar's plain `Hours` adds and measures working time as on the model."""
     calendar = example().calendars["office"]
@@ -85,6 +120,7 @@ def test_plain_hours_count_as_the_calendar_does() -> None:
         assert plain.add(start, timedelta(hours=hours)) == model.add(start, timedelta(hours=hours))
         end = start + timedelta(days=hours)
         assert plain.elapsed(start, end) == model.elapsed(start, end)
+    assert Hours.of(calendar).working_day == calendar.working_day
 
 
 def test_list_follows_an_edit_to_the_matrix(example_repo: Repo) -> None:
@@ -129,3 +165,29 @@ def test_list_follows_a_pause_and_reads_no_models_from_a_warm_cache(example_repo
     loaded = set(done.stderr.split())
     assert "waiting on the customer" in done.stdout
     assert not {"pydantic", "yaml", "escmatrix.core.matrix"} & loaded
+
+
+def test_show_reads_no_models_from_a_warm_cache(example_repo: Repo) -> None:
+    """From a warm cache `show` imports neither pydantic, YAML nor the matrix or event models,
+    and says what `--no-cache` says, in the table and in JSON."""
+    example_repo.git("config", "user.email", "lena.vogel@ledgerline.example")
+    issue = example_repo.open("shown without models", severity="sev3")
+    example_repo.ok("ack", issue)
+    for fmt in ("table", "json"):
+        cached = example_repo.ok("show", issue, "--format", fmt).stdout
+        uncached = example_repo.ok("--no-cache", "show", issue, "--format", fmt).stdout
+        assert cached == uncached
+    probe = (
+        "import sys\n"
+        "from escmatrix.cli.app import main\n"
+        f"sys.argv = ['escmatrix', '--now', '2026-03-05T09:00:00Z', 'show', '{issue}']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('\\n'.join(sys.modules), file=sys.stderr)\n"
+    )
+    run = [sys.executable, "-c", probe]
+    subprocess.run(run, cwd=example_repo.path, capture_output=True, text=True, check=True)
+    done = subprocess.run(run, cwd=example_repo.path, capture_output=True, text=True, check=True)
+    loaded = set(done.stderr.split())
+    assert "shown without models" in done.stdout
+    assert "business hours (office)" in done.stdout
+    assert not {"pydantic", "yaml", "escmatrix.core.matrix", "escmatrix.core.events"} & loaded

@@ -1,13 +1,16 @@
-"""What `list` reads of the matrix and of each active issue's clocks, kept in the local cache.
+"""What `list` and `show` read of the matrix and of each active issue's clocks, kept in the
+local cache.
 
-`list` shows every active issue's next deadline, sorted. Worked out from the matrix it costs the
-matrix models (pydantic, ~60 ms to import and load) and the clocks of every active issue (~70 ms
-at a thousand). Instead the cache keeps, per matrix version, the few facts `list` needs of the
-matrix (`ListFacts`: severities in order, teams, who has left, the calendars as plain data and
-their public holidays), and per version of each active issue its clock plan
-(`core.deadlines.plan`): a warm `list` then loads no model and measures only clocks paused now.
-Both are keyed by the matrix files' bytes and the code that reads them, so an edit to either
-misses; `--no-cache` works everything out from the matrix, and the two give the same answers.
+`list` shows every active issue's next deadline, sorted; `show` one issue's clocks and people.
+Worked out from the matrix that costs the matrix models (pydantic, ~60 ms to import and load) and,
+for `list`, the clocks of every active issue (~70 ms at a thousand). Instead the cache keeps, per
+matrix version, the few facts they need of the matrix (`ReadFacts`: severities in order, teams,
+people's names and who has left, and a plain copy of what clocks read, `ClockFacts`, with the
+calendars' public holidays), and per version of each active issue its clock plan
+(`core.deadlines.plan`): a warm `list` then loads no model and measures only clocks paused now,
+and `show` measures its issue's clocks against the plain copy. Both are keyed by the matrix
+files' bytes and the code that reads them, so an edit to either misses; `--no-cache` works
+everything out from the matrix, and the two give the same answers.
 """
 
 from __future__ import annotations
@@ -16,9 +19,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from escmatrix.core.calendar import Hours, known_holidays
+from escmatrix.core.calendar import known_holidays
+from escmatrix.core.clock_facts import ClockFacts
 
 if TYPE_CHECKING:
     from escmatrix.app.workspace import Workspace
@@ -27,21 +31,41 @@ if TYPE_CHECKING:
     from escmatrix.core.summary import IssueSummary
 
 # the modules a plan or the facts are worked out by: a change to any of them must miss
-_CODE = ("deadlines.py", "sla.py", "calendar.py", "target_time.py", "issue.py")
+_CODE = (
+    "deadlines.py",
+    "sla.py",
+    "calendar.py",
+    "clock_facts.py",
+    "durations.py",
+    "target_time.py",
+    "issue.py",
+)
+
+
+class Who(NamedTuple):
+    """A person as `show` names them."""
+
+    name: str
+    left: date | None
 
 
 @dataclass(frozen=True)
-class ListFacts:
-    """What `list` needs of the matrix."""
+class ReadFacts:
+    """What `list` and `show` need of the matrix."""
 
     severities: tuple[str, ...]  # in the matrix's order (most severe first)
     teams: dict[str, frozenset[str]]  # team id -> its members' ids
-    departed: frozenset[str]  # people who have left (their issues are marked)
-    calendars: dict[str, Hours]
+    people: dict[str, Who]
+    clocks: ClockFacts
     holidays: dict[tuple[str, int], frozenset[date]]  # (code, year) -> public holidays
 
+    @property
+    def departed(self) -> frozenset[str]:
+        """People who have left (their issues are marked)."""
+        return frozenset(p for p, who in self.people.items() if who.left is not None)
 
-def facts_of(matrix: Matrix, now: datetime) -> ListFacts:
+
+def facts_of(matrix: Matrix, now: datetime) -> ReadFacts:
     """The facts, with the public holidays of the year before, of and after `now`."""
     from escmatrix.core.calendar import holidays_of
     from escmatrix.core.errors import InvalidInput
@@ -57,17 +81,17 @@ def facts_of(matrix: Matrix, now: datetime) -> ListFacts:
                 holidays[code, year] = holidays_of(code, year)
             except InvalidInput:  # refused where a clock reaches it, as without the cache
                 break
-    return ListFacts(
+    return ReadFacts(
         tuple(matrix.severities),
         {team: frozenset(members) for team, members in teams.items()},
-        frozenset(p.id for p in matrix.people.values() if p.left is not None),
-        {cal_id: Hours.of(cal) for cal_id, cal in matrix.calendars.items()},
+        {p.id: Who(p.name, p.left) for p in matrix.people.values()},
+        ClockFacts.of(matrix, [t.id for t in matrix.tiers]),
         holidays,
     )
 
 
-class Listing:
-    """`list`'s reading of a workspace: the facts and the deadlines, from the cache if it can."""
+class ReadView:
+    """What `list` and `show` read of a workspace's matrix, from the cache when it can."""
 
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
@@ -87,12 +111,12 @@ class Listing:
         return "\0".join(parts)
 
     @cached_property
-    def facts(self) -> ListFacts:
+    def facts(self) -> ReadFacts:
         """The facts, from the cache while the matrix and the code are unchanged."""
         ws, now = self.ws, self.ws.clock.now()
         if self.key is None:
             return facts_of(ws.matrix, now)
-        facts = ws.cache.memo("list-facts.pickle", (self.key,), lambda: facts_of(ws.matrix, now))
+        facts = ws.cache.memo("read-facts.pickle", (self.key,), lambda: facts_of(ws.matrix, now))
         known_holidays(facts.holidays)
         return facts
 
@@ -121,7 +145,7 @@ class Listing:
                 if deadline is not None:
                     found[state.id] = deadline
             return found
-        calendars = self.facts.calendars
+        calendars = self.facts.clocks.calendars
         for issue_id, planned in plans.items():
             deadline = None if planned is None else due.planned_deadline(planned, now, calendars)
             if deadline is not None:

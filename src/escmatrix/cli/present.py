@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from escmatrix.core.durations import format_duration
 
 if TYPE_CHECKING:
+    from escmatrix.core.clock_facts import ClockMatrix
     from escmatrix.core.grid import GridCell
     from escmatrix.core.issue import IssueState
     from escmatrix.core.matrix import Matrix
@@ -82,8 +83,9 @@ def issue_summary(state: IssueState) -> dict[str, Any]:
 
 
 def issue_data(
-    state: IssueState, matrix: Matrix | None, now: datetime, *, timeline: bool = True
+    state: IssueState, matrix: ClockMatrix | None, now: datetime, *, timeline: bool = True
 ) -> dict[str, Any]:
+    """The issue as data; its deadlines measured against `matrix` (none without one)."""
     from escmatrix.core.sla import clocks
 
     data = issue_summary(state)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
 from rich import box
@@ -25,6 +26,15 @@ if TYPE_CHECKING:
     from escmatrix.core.sla import Clock
     from escmatrix.core.summary import IssueSummary
     from escmatrix.store.git import LogEntry
+
+
+class Named(Protocol):
+    """A person as an issue shows them: the matrix's `Person`, or the cache's plain copy."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def left(self) -> date | None: ...
 
 
 STATE_STYLE = {
@@ -56,10 +66,10 @@ def when_both(at: datetime, tz: str) -> str:
     return when(at, tz) if tz in ("UTC", "Etc/UTC") else f"{when(at, tz)} ({utc})"
 
 
-def person(matrix: Matrix | None, person_id: str | None) -> Text:
+def person(people: Mapping[str, Named] | None, person_id: str | None) -> Text:
     if person_id is None:
         return Text("—")
-    found = matrix.people.get(person_id) if matrix else None
+    found = people.get(person_id) if people else None
     if found is not None and found.left is not None:
         return Text.assemble(
             safe(f"{found.name} ({person_id})"), (f" — left on {found.left}", "bold red")
@@ -74,10 +84,11 @@ def decision(d: RouteDecision, matrix: Matrix, tz: str, title: str = "Route") ->
     grid.add_row("severity", safe(f"{d.severity.severity} — {d.severity.reason}"))
     grid.add_row("rule", safe(d.rule))
     grid.add_row(
-        "owner", Text.assemble(person(matrix, d.owner), safe(f" — {d.owner_reason}", "dim"))
+        "owner",
+        Text.assemble(person(matrix.people, d.owner), safe(f" — {d.owner_reason}", "dim")),
     )
     grid.add_row("tier", Text.assemble(safe(d.tier), safe(f" — {d.tier_reason}", "dim")))
-    grid.add_row("engaged", person(matrix, d.engaged))
+    grid.add_row("engaged", person(matrix.people, d.engaged))
     grid.add_row(
         "respond by",
         safe(
@@ -121,7 +132,9 @@ def clocks_table(items: list[Clock], tz: str) -> Table:
     return table
 
 
-def issue(state: IssueState, matrix: Matrix, items: list[Clock], tz: str) -> RenderableType:
+def issue(
+    state: IssueState, people: Mapping[str, Named], items: list[Clock], tz: str
+) -> RenderableType:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold")
     grid.add_column()
@@ -137,9 +150,9 @@ def issue(state: IssueState, matrix: Matrix, items: list[Clock], tz: str) -> Ren
             state.severity + (f" (impact score {state.score})" if state.score is not None else "")
         ),
     )
-    grid.add_row("owner", person(matrix, state.owner))
+    grid.add_row("owner", person(people, state.owner))
     grid.add_row(
-        "tier", Text.assemble(safe(state.tier), Text("  engaged: "), person(matrix, state.engaged))
+        "tier", Text.assemble(safe(state.tier), Text("  engaged: "), person(people, state.engaged))
     )
     if state.customer:
         grid.add_row("customer", safe(state.customer))
@@ -151,7 +164,7 @@ def issue(state: IssueState, matrix: Matrix, items: list[Clock], tz: str) -> Ren
     grid.add_row(
         "opened",
         Text.assemble(
-            safe(when(state.opened_at, tz)), Text(" by "), person(matrix, state.opened_by)
+            safe(when(state.opened_at, tz)), Text(" by "), person(people, state.opened_by)
         ),
     )
     if state.last_status:

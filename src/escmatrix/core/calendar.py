@@ -98,6 +98,13 @@ class Hours:
     opening: tuple[time, time | None]
     spans: dict[date, Span] = field(default_factory=dict, compare=False, repr=False)
 
+    @property
+    def working_day(self) -> timedelta:
+        """How long a working day lasts (as the matrix's `Calendar.working_day`)."""
+        opens, closes = self.opening
+        end = 24 * 60 if closes is None else closes.hour * 60 + closes.minute
+        return timedelta(minutes=end - opens.hour * 60 - opens.minute)
+
     @classmethod
     def of(cls, calendar: WorkingCalendar) -> Hours:
         return cls(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import Any, Literal
 
 _DURATION = re.compile(r"^(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$")
 DURATION_PATTERN = r"^(?:\d+w)?(?:\d+d)?(?:\d+h)?(?:\d+m)?$"
@@ -83,3 +84,52 @@ def describe_duration(delta: timedelta) -> str:
     count = getattr(delta, "count", 0)
     noun = "day" if unit == "bd" else "hour"
     return f"{count} working {noun}{'' if count == 1 else 's'}"
+
+
+Unit = Literal["", "bd", "bh"]  # "": written as a plain duration (30m, 4h, 2d)
+
+
+class TargetTime(timedelta):
+    """A target as written: its length, its unit and the text it came from."""
+
+    count: int
+    unit: Unit
+    text: str
+
+    def __new__(
+        cls, span: timedelta, unit: Unit = "", count: int = 0, text: str = ""
+    ) -> TargetTime:
+        made = super().__new__(cls, span.days, span.seconds, span.microseconds)
+        made.unit, made.count = unit, count
+        made.text = text or (f"{count}{unit}" if unit else format_duration(span))
+        return made
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (TargetTime, (timedelta(self.days, self.seconds, self.microseconds), *self._key))
+
+    @property
+    def _key(self) -> tuple[Unit, int, str]:
+        return (self.unit, self.count, self.text)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, TargetTime) and self.unit != other.unit:
+            return False  # 5bd and 5d are different targets even where they last as long
+        return super().__eq__(other)
+
+    def __hash__(self) -> int:
+        return super().__hash__()
+
+    @property
+    def in_days(self) -> bool:
+        """Written as a plain count of days or weeks (`4d`, `1w`, `1d12h`)."""
+        return not self.unit and bool(re.search(r"\d[dw]", self.text))
+
+    def on_calendar(self, working_day: timedelta) -> TargetTime:
+        """The working time this target stands for where a working day lasts `working_day`."""
+        if self.unit != "bd":
+            return self
+        return TargetTime(working_day * self.count, self.unit, self.count, self.text)
+
+    def describe(self) -> str:
+        """'3 working days', '4 working hours', or the duration as written."""
+        return describe_duration(self)

@@ -14,10 +14,11 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
 from escmatrix.core.calendar import ALWAYS, FOREVER, Interval, WorkClock
+from escmatrix.core.durations import TargetTime
 
-if TYPE_CHECKING:  # a clock measured from the local cache (`list`) needs no matrix models
+if TYPE_CHECKING:  # clocks measured from the local cache (`list`, `show`) need no matrix models
+    from escmatrix.core.clock_facts import ClockMatrix
     from escmatrix.core.issue import IssueState
-    from escmatrix.core.matrix import Matrix
 
 ClockState = Literal["running", "paused", "met", "breached", "at risk"]
 AT_RISK_SHARE = 0.75
@@ -33,11 +34,9 @@ class Targets:
 
 
 def targets_for(
-    matrix: Matrix, severity: str, customer: str | None, partner: str | None
+    matrix: ClockMatrix, severity: str, customer: str | None, partner: str | None
 ) -> Targets:
     """Severity defaults, with a customer's then a partner's contract winning where it sets one."""
-    from escmatrix.core.target_time import TargetTime
-
     sev = matrix.severities[severity]
     first, update, resolution, calendar = (
         sev.first_response,
@@ -70,7 +69,7 @@ def targets_for(
     )
 
 
-def work_clock(matrix: Matrix, calendar: str) -> WorkClock:
+def work_clock(matrix: ClockMatrix, calendar: str) -> WorkClock:
     return WorkClock(None if calendar == ALWAYS else matrix.calendars[calendar])
 
 
@@ -124,7 +123,7 @@ def pauses_of(issue: IssueState) -> list[Interval]:
     return issue.stopped_intervals()
 
 
-def clocks(matrix: Matrix, issue: IssueState, now: datetime) -> list[Clock]:
+def clocks(matrix: ClockMatrix, issue: IssueState, now: datetime) -> list[Clock]:
     """First response, next update, resolution and current-tier clocks for an issue."""
     if issue.severity not in matrix.severities:
         return []
@@ -158,7 +157,7 @@ def clocks(matrix: Matrix, issue: IssueState, now: datetime) -> list[Clock]:
 
 
 def tier_response(
-    matrix: Matrix, issue: IssueState, now: datetime, targets: Targets | None = None
+    matrix: ClockMatrix, issue: IssueState, now: datetime, targets: Targets | None = None
 ) -> Clock | None:
     """The current tier's response clock: from entering the tier until acknowledged there
     (`targets`: the issue's, when the caller has them already)."""
@@ -183,7 +182,7 @@ def tier_response(
     )
 
 
-def due_after(matrix: Matrix, calendar: str, start: datetime, amount: timedelta) -> datetime:
+def due_after(matrix: ClockMatrix, calendar: str, start: datetime, amount: timedelta) -> datetime:
     """When `amount` of working time has passed from `start` on the given calendar."""
     due = work_clock(matrix, calendar).add(start, amount)
     return due if due < FOREVER else start + amount

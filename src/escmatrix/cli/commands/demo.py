@@ -32,7 +32,9 @@ def demo(
             console.print(render.decision(step.decision, step.matrix, tz))
         elif step.state is not None and step.final:
             console.print(
-                render.issue(step.state, step.matrix, clocks(step.matrix, step.state, step.at), tz)
+                render.issue(
+                    step.state, step.matrix.people, clocks(step.matrix, step.state, step.at), tz
+                )
             )
         elif step.state is not None:
             s = step.state

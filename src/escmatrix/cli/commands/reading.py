@@ -157,7 +157,7 @@ def list_(
     """List issues (active ones by default, next deadline first), with filters; ids shown by their
     shortest unique prefix. The "due" column says when each active issue's next clock comes due:
     red when breached, amber when at risk."""
-    from escmatrix.app.listing import Listing
+    from escmatrix.app.listing import ReadView
     from escmatrix.cli import output, present, render
     from escmatrix.cli.deadline_list import DeadlineFilter, due_data
     from escmatrix.core.errors import UsageError
@@ -171,8 +171,8 @@ def list_(
         list_follow_ups(ctx, fmt, owner)
         return
     ws = workspace(ctx)
-    listing = Listing(ws)
-    facts = listing.facts
+    view = ReadView(ws)
+    facts = view.facts
     if team is not None and team not in facts.teams:
         raise UsageError(f"unknown team {team!r}", hint=f"teams: {', '.join(facts.teams)}")
     members = facts.teams[team] if team else None
@@ -191,7 +191,7 @@ def list_(
     short = ws.short_ids(rows)
     chosen = select(rows, wanted, list(facts.severities))
     now = ws.clock.now()
-    due = listing.deadlines(chosen, now)
+    due = view.deadlines(chosen, now)
     chosen = by_deadline.apply(
         chosen, due, now, sort=status in ("active", "open", "acknowledged", "paused")
     )
@@ -225,18 +225,19 @@ def show(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Show an issue: facts, owner and tier, every clock with its deadline, and the timeline."""
+    from escmatrix.app.listing import ReadView
     from escmatrix.cli import output, present, render
     from escmatrix.core.sla import clocks
 
     ws = workspace(ctx)
     state = ws.issue(issue)
     now = ws.clock.now()
+    facts = ReadView(ws).facts
     if fmt is Format.json:
-        output.write_json(present.issue_data(state, ws.matrix, now))
+        output.write_json(present.issue_data(state, facts.clocks, now))
     else:
-        output.stdout().print(
-            render.issue(state, ws.matrix, clocks(ws.matrix, state, now), timezone(ctx))
-        )
+        items = clocks(facts.clocks, state, now)
+        output.stdout().print(render.issue(state, facts.people, items, timezone(ctx)))
 
 
 def log(

@@ -1,0 +1,140 @@
+"""What SLA clocks read of the matrix, as protocols, and a plain copy of it.
+
+`core.sla` measures an issue's clocks against a `ClockMatrix`: the severities' targets, the
+customers' and partners' contract targets, the calendars and the ladder's response times. The
+validated `Matrix` is one; `ClockFacts` is another, made of plain frozen dataclasses that the local
+cache keeps, so that `show` measures an issue's clocks without loading the matrix models.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Protocol
+
+from escmatrix.core.calendar import Hours, WorkingCalendar
+
+
+class SeverityTargets(Protocol):
+    @property
+    def first_response(self) -> timedelta: ...
+    @property
+    def update_every(self) -> timedelta: ...
+    @property
+    def resolution(self) -> timedelta: ...
+    @property
+    def calendar(self) -> str: ...
+
+
+class ContractTerms(Protocol):
+    @property
+    def first_response(self) -> timedelta | None: ...
+    @property
+    def update_every(self) -> timedelta | None: ...
+    @property
+    def resolution(self) -> timedelta | None: ...
+    @property
+    def calendar(self) -> str | None: ...
+
+
+class Contracts(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def targets(self) -> Mapping[str, ContractTerms]: ...
+
+
+class WorkingDays(WorkingCalendar, Protocol):
+    @property
+    def working_day(self) -> timedelta: ...
+
+
+class TierTime(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def response_time(self) -> timedelta: ...
+
+
+class ClockMatrix(Protocol):
+    """What `core.sla` reads of a matrix."""
+
+    @property
+    def severities(self) -> Mapping[str, SeverityTargets]: ...
+    @property
+    def customers(self) -> Mapping[str, Contracts]: ...
+    @property
+    def partners(self) -> Mapping[str, Contracts]: ...
+    @property
+    def calendars(self) -> Mapping[str, WorkingDays]: ...
+    def tier(self, tier_id: str) -> TierTime: ...
+
+
+@dataclass(frozen=True)
+class PlainTargets:
+    first_response: timedelta
+    update_every: timedelta
+    resolution: timedelta
+    calendar: str
+
+
+@dataclass(frozen=True)
+class PlainTerms:
+    first_response: timedelta | None
+    update_every: timedelta | None
+    resolution: timedelta | None
+    calendar: str | None
+
+
+@dataclass(frozen=True)
+class PlainContracts:
+    id: str
+    targets: dict[str, PlainTerms]
+
+
+@dataclass(frozen=True)
+class PlainTier:
+    id: str
+    response_time: timedelta
+
+
+@dataclass(frozen=True)
+class ClockFacts:
+    """A plain copy of what clocks read of a matrix (targets keep how they were written)."""
+
+    severities: dict[str, PlainTargets]
+    customers: dict[str, PlainContracts]
+    partners: dict[str, PlainContracts]
+    calendars: dict[str, Hours]
+    tiers: dict[str, PlainTier]
+
+    def tier(self, tier_id: str) -> PlainTier:
+        return self.tiers[tier_id]
+
+    @classmethod
+    def of(cls, matrix: ClockMatrix, tiers: list[str]) -> ClockFacts:
+        """The copy of `matrix`, whose ladder holds the tiers `tiers`."""
+
+        def contracts(accounts: Mapping[str, Contracts]) -> dict[str, PlainContracts]:
+            return {
+                key: PlainContracts(
+                    account.id,
+                    {
+                        sev: PlainTerms(t.first_response, t.update_every, t.resolution, t.calendar)
+                        for sev, t in account.targets.items()
+                    },
+                )
+                for key, account in accounts.items()
+            }
+
+        return cls(
+            {
+                key: PlainTargets(s.first_response, s.update_every, s.resolution, s.calendar)
+                for key, s in matrix.severities.items()
+            },
+            contracts(matrix.customers),
+            contracts(matrix.partners),
+            {key: Hours.of(cal) for key, cal in matrix.calendars.items()},
+            {t: PlainTier(matrix.tier(t).id, matrix.tier(t).response_time) for t in tiers},
+        )
