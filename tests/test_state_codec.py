@@ -151,6 +151,41 @@ def test_show_reads_no_event_models_from_a_warm_cache(tmp_repo: Repo) -> None:
     assert "yaml" not in loaded
 
 
+def test_show_trusts_a_state_a_bulk_read_kept_only_while_the_folder_is_committed(
+    tmp_repo: Repo,
+) -> None:
+    """`sweep` keeps folded states without the folder's file listing: `show` then takes such a
+    state without folding (no event models) while the folder on disk is HEAD's, and not once an
+    event file git ignores was added, or an event file was edited by hand, after the bulk read."""
+    one, two, three = (tmp_repo.open(f"bulk {n}") for n in ("one", "two", "three"))
+    tmp_repo.ok("sweep", now="2026-03-02T09:10:00Z")  # reads every active state in bulk
+    probe = (
+        "import sys\n"
+        "from escmatrix.cli.app import main\n"
+        f"sys.argv = ['escmatrix', '--now', '2026-03-02T09:20:00Z', 'show', '{one}']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('\\n'.join(sys.modules), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=tmp_repo.path, capture_output=True, text=True, check=True
+    )
+    assert "bulk one" in done.stdout
+    assert "escmatrix.core.events" not in set(done.stderr.split())
+    (tmp_repo.path / ".gitignore").write_text("issues/*/000009-*\n", encoding="utf-8")
+    hidden = tmp_repo.path / "issues" / two / "000009-zzzzzz-acknowledged.yaml"
+    hidden.write_text(
+        "event: acknowledged\nat: '2026-03-02T09:15:00Z'\nactor: alex\nmatrix: ''\n",
+        encoding="utf-8",
+    )
+    uncached = tmp_repo.ok("--no-cache", "show", two, "--format", "json").stdout
+    assert json.loads(uncached)["status"] == "acknowledged"
+    assert tmp_repo.ok("show", two, "--format", "json").stdout == uncached
+    opened = next((tmp_repo.path / "issues" / three).glob("*-opened.yaml"))
+    text = opened.read_text(encoding="utf-8")
+    opened.write_text(text.replace("title: bulk three", "title: edited by hand"), "utf-8")
+    assert tmp_repo.show(three)["title"] == "edited by hand"
+
+
 def test_show_sees_an_uncommitted_hand_edit(tmp_repo: Repo) -> None:
     """A cached state is used only while the folder's files are what was folded: an event file
     edited by hand and not committed is shown at once, as `--no-cache` shows it."""

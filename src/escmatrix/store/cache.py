@@ -277,7 +277,13 @@ class IssueCache:
             return None  # not committed yet: the files alone say what it is
         key = out.strip()
         checked, entries = self._stored_states()
-        state = _decoded(entries.get(issue_id), key, files)
+        entry = entries.get(issue_id)
+        if entry is not None and entry[0] == key and not entry[3] and self._as_committed(issue_id):
+            # kept by a bulk read (`list`, `sweep`, `report`), which records no file listing:
+            # the folder on disk is HEAD's, so the entry holds for the files as they are now
+            entry = entries[issue_id] = (key, entry[1], entry[2], files)
+            self._save_states(checked if checked == self._issues_tree() else "", entries)
+        state = _decoded(entry, key, files)
         if state is None:
             state = fold_issue(issue_id)
             if self._files(issue_id) == files:  # nothing changed while it was read
@@ -285,6 +291,14 @@ class IssueCache:
                 # the others still hold for the tree they were checked against if it is HEAD's
                 self._save_states(checked if checked == self._issues_tree() else "", entries)
         return state
+
+    def _as_committed(self, issue_id: str) -> bool:
+        """Whether the issue's folder on disk is exactly HEAD's: nothing modified, added or
+        removed, ignored files included (the store reads every event file it finds). A read: it
+        never takes the index lock, which a command that writes may hold."""
+        flags = ("--porcelain", "--untracked-files=all", "--ignored")
+        path = f"{self.issues_path}/{issue_id}"
+        return self._git("--no-optional-locks", "status", *flags, "--", path) == ""
 
     def plain_id(self, prefix: str) -> str | None:
         """The one issue folder `prefix` names, when that is plain from a listing of issues/
