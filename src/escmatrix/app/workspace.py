@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from escmatrix.app.clock import Clock
 from escmatrix.core.errors import EscmatrixError, Refused
-from escmatrix.store.git import TRAILER_ACTION, TRAILER_ACTOR, TRAILER_ISSUE, Identity
 from escmatrix.store.journal import Entry, Journal
 from escmatrix.store.lock import exclusive
 from escmatrix.store.repository import find_root
@@ -31,7 +30,7 @@ if TYPE_CHECKING:  # imported where used: `list` and `show` must not pay for eve
     from escmatrix.core.routing import IssueFacts, RouteDecision
     from escmatrix.core.summary import IssueSummary
     from escmatrix.store.cache import IssueCache
-    from escmatrix.store.git import GitRepo, LogEntry
+    from escmatrix.store.git import GitRepo, Identity, LogEntry
     from escmatrix.store.issues import IssueStore
     from escmatrix.store.sync import SyncResult
 
@@ -240,6 +239,8 @@ class Workspace:
 
     def _recover(self, entry: Entry) -> list[str]:
         """Commit the events of an interrupted command that made it to disk, as its actor."""
+        from escmatrix.store.git import TRAILER_ACTION, TRAILER_ACTOR, TRAILER_ISSUE, Identity
+
         present = [self.root / f for f in entry.files if (self.root / f).is_file()]
         if not present:
             return [f"{entry.action} {entry.issue}: nothing had been written; nothing to recover"]
@@ -276,6 +277,8 @@ class Workspace:
 
     def automation_identity(self) -> Identity:
         """Who the sweep commits as: the matrix's automation identity, else git's."""
+        from escmatrix.store.git import Identity
+
         bot = self.matrix.governance.automation
         return Identity(bot.name, bot.email) if bot else self.git.identity()
 
@@ -289,7 +292,7 @@ class Workspace:
         now = self.clock.now()
         plans = plan_sweep(
             self.matrix,
-            self.issues(lambda row: row.is_active),
+            self.issues(lambda row: row.is_active and row.status != "paused"),  # paused: no plan
             now,
             self.git.matrix_ref() if apply else MatrixRef(),
         )
@@ -323,6 +326,7 @@ class Workspace:
     ) -> Recorded | None:
         """Decide under the lock, append the events and commit them once; None if nothing to record."""
         from escmatrix.core.audit_rules import clock_ahead, refuse_before_opening
+        from escmatrix.store.git import TRAILER_ACTION, TRAILER_ACTOR, TRAILER_ISSUE
 
         with exclusive(self.lock_path):
             journal = Journal(self.git.git_dir)
@@ -343,17 +347,9 @@ class Workspace:
             ahead = clock_ahead(max(e.at for e in new_events), [last, self.git.head_time()])
             paths = self.store.next_paths(issue_id, new_events)
             message, body = describe(new_events)
-            entry = journal.begin(
-                Entry(
-                    issue_id,
-                    action,
-                    actor,
-                    identity.name,
-                    identity.email,
-                    message,
-                    [str(p.relative_to(self.root)) for p in paths],
-                )
-            )
+            written = [str(p.relative_to(self.root)) for p in paths]
+            who = (actor, identity.name, identity.email)
+            entry = journal.begin(Entry(issue_id, action, *who, message, written))
             head = self.git.head()
             try:
                 files = self.store.write(paths, new_events)
@@ -464,6 +460,7 @@ class Workspace:
         """Write one friction note and commit it once: (id, note, file, commit)."""
         from escmatrix.core.friction import decide_note
         from escmatrix.store.friction import FrictionStore
+        from escmatrix.store.git import TRAILER_ACTION, TRAILER_ACTOR, TRAILER_ISSUE
 
         actor, identity = self.actor()
         at = self.clock.now()
