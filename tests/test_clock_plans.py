@@ -86,6 +86,48 @@ def test_a_plan_read_back_gives_the_deadline_the_matrix_gives(
     opened=OPENED,
     severity=st.sampled_from(sorted(example().severities)),
     customer=st.sampled_from(accounts()),
+    later=st.lists(later_event(), max_size=8),
+    paused_after=st.integers(0, 10 * 24 * 3600),
+    moments=st.lists(st.integers(-3 * 24 * 3600, 30 * 24 * 3600), min_size=1, max_size=6),
+)
+def test_a_paused_issue_is_due_where_the_matrix_says(
+    opened: ev.Opened,
+    severity: str,
+    customer: str | None,
+    later: list[ev.EventBase],
+    paused_after: int,
+    moments: list[int],
+) -> None:
+    """An issue whose last event opened a pause (its due times move with now): at moments before
+    and after the pause, the plan's answer, past every pause bound counted from the working time
+    frozen at the pause, is the matrix's."""
+    matrix = example()
+    first = opened.model_copy(update={"severity": severity, "customer": customer})
+    events: list[ev.EventBase] = [first, *later]
+    last = max(e.at for e in events)
+    pause = ev.Paused(
+        at=last + timedelta(seconds=paused_after),
+        actor="alex",
+        matrix="",
+        waiting_on="partner",
+        reason="waiting on the partner's logs",
+    )
+    state = fold(ISSUE, [*events, pause])
+    planned = msgspec.msgpack.decode(
+        msgspec.msgpack.encode(plan(matrix, state)), type=ClockPlan | None
+    )
+    calendars = {cal_id: Hours.of(cal) for cal_id, cal in matrix.calendars.items()}
+    for offset in moments:
+        now = pause.at + timedelta(seconds=offset)
+        expected = next_deadline(matrix, state, now)
+        assert (planned and planned_deadline(planned, now, calendars)) == expected, now
+
+
+@SETTINGS
+@given(
+    opened=OPENED,
+    severity=st.sampled_from(sorted(example().severities)),
+    customer=st.sampled_from(accounts()),
     later=st.lists(st.tuples(later_event(), OFFSETS), max_size=10),
     moments=MOMENTS,
 )

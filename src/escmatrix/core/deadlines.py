@@ -98,6 +98,7 @@ class PlannedClock(NamedTuple):
     started: datetime
     due: datetime
     at_risk: datetime
+    frozen: timedelta | None  # while one pause is open: the working time counted before it
 
 
 class ClockPlan(NamedTuple):
@@ -107,6 +108,7 @@ class ClockPlan(NamedTuple):
     pauses: list[Interval]
     waiting_on: str | None
     clocks: list[PlannedClock]
+    settled: datetime | None  # the last start or end of a pause: from then on only one is open
 
 
 def plan(matrix: Matrix, issue: IssueState) -> ClockPlan | None:
@@ -116,9 +118,11 @@ def plan(matrix: Matrix, issue: IssueState) -> ClockPlan | None:
     from escmatrix.core.sla import targets_for
 
     pauses = pauses_of(issue)
+    open_starts = [start for start, end in pauses if end is None]
+    settled = max(t for interval in pauses for t in interval if t) if pauses else None
     running = [c for c in clocks(matrix, issue, issue.opened_at) if c.stopped_at is None]
     if not running:
-        return ClockPlan(ALWAYS, pauses, waiting_on(issue), [])
+        return ClockPlan(ALWAYS, pauses, waiting_on(issue), [], settled)
     calendar = targets_for(matrix, issue.severity, issue.customer, issue.partner).calendar
     clock = work_clock(matrix, calendar)
     planned = [
@@ -128,10 +132,11 @@ def plan(matrix: Matrix, issue: IssueState) -> ClockPlan | None:
             c.started,
             clock.add(c.started, c.target, pauses),
             clock.add(c.started, c.target * AT_RISK_SHARE, pauses),
+            clock.elapsed(c.started, open_starts[0], pauses) if len(open_starts) == 1 else None,
         )
         for c in running
     ]
-    return ClockPlan(calendar, pauses, waiting_on(issue), planned)
+    return ClockPlan(calendar, pauses, waiting_on(issue), planned, settled)
 
 
 def planned_deadline(
@@ -156,11 +161,23 @@ def planned_deadline(
         ]
         return first_due(marks, planned.waiting_on)
     clock = WorkClock(None if planned.calendar == ALWAYS else calendars[planned.calendar])
-    measured = (
-        measure(c.name, c.target, c.started, None, clock, planned.pauses, now)
-        for c in planned.clocks
-    )
-    return first_due(((m.name, m.due, m.state) for m in measured), planned.waiting_on)
+    return first_due((_paused(c, planned, clock, now) for c in planned.clocks), planned.waiting_on)
+
+
+def _paused(c: PlannedClock, planned: ClockPlan, clock: WorkClock, now: datetime) -> Mark:
+    """A clock of an issue paused now: past every pause bound its elapsed time stands at what
+    was counted before the pause, and it comes due that much working time from now (or when it
+    did, if it had run out); otherwise it is measured again."""
+    settled = planned.settled
+    if c.frozen is None or not c.target or settled is None or now < max(settled, c.started):
+        m = measure(c.name, c.target, c.started, None, clock, planned.pauses, now)
+        return m.name, m.due, m.state
+    due = c.due if c.frozen >= c.target else clock.add(now, c.target - c.frozen)
+    breached = c.frozen > c.target or (c.frozen == c.target and due <= now)
+    return c.name, due, "breached" if breached else "paused"
+
+
+Mark = tuple[str, datetime, str]  # a running clock's name, due time and state
 
 
 def due_within(deadline: Deadline | None, now: datetime, window: timedelta) -> bool:
