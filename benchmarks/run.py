@@ -517,15 +517,23 @@ def table(results: list[dict[str, Any]], markdown: bool = False) -> str:
             ]
         )
     notes = [f"{r['command']}: {r['note']}" for r in results if r["note"]]
+    return laid_out(lines, (0, 4, 7), notes, markdown)
+
+
+def laid_out(
+    lines: list[list[str]], left: tuple[int, ...], notes: list[str], markdown: bool
+) -> str:
+    """Rows under their head, as Markdown or as aligned text (`left`: columns not right-aligned),
+    with the notes below."""
     if markdown:
         rows = ["| " + " | ".join(line) + " |" for line in lines]
-        rows.insert(1, "|" + "|".join("---" for _ in head) + "|")
+        rows.insert(1, "|" + "|".join("---" for _ in lines[0]) + "|")
         return "\n".join([*rows, "", *notes])
-    widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
+    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
     text = []
     for n, line in enumerate(lines):
         cells = [
-            c.ljust(w) if i in (0, 4, 7) else c.rjust(w)
+            c.ljust(w) if i in left else c.rjust(w)
             for i, (c, w) in enumerate(zip(line, widths, strict=True))
         ]
         text.append("  ".join(cells).rstrip())
@@ -605,21 +613,7 @@ def issue16_table(rows: list[dict[str, Any]], markdown: bool = False) -> str:
     note = (
         "git-bug's `ls` is not built by this benchmark (about 60 ms at 10k on this kind of machine)"
     )
-    if markdown:
-        out = ["| " + " | ".join(line) + " |" for line in lines]
-        out.insert(1, "|" + "|".join("---" for _ in head) + "|")
-        return "\n".join([*out, "", note])
-    widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
-    text = []
-    for n, line in enumerate(lines):
-        cells = [
-            c.ljust(w) if i in (0, 3, 6) else c.rjust(w)
-            for i, (c, w) in enumerate(zip(line, widths, strict=True))
-        ]
-        text.append("  ".join(cells).rstrip())
-        if n == 0:
-            text.append("  ".join("-" * w for w in widths))
-    return "\n".join([*text, "  " + note])
+    return laid_out(lines, (0, 3, 6), [note], markdown)
 
 
 def machine() -> dict[str, Any]:

@@ -129,6 +129,21 @@ class Repo:
         result = self.ok(*args, "--format", "json", now=now)
         return json.loads(result.stdout)
 
+    def imports(self, *args: str, now: str) -> tuple[str, set[str]]:
+        """Run `escmatrix --now NOW ARGS...` in a fresh Python in the repository: its stdout, and
+        every module it had imported by the end (what a command loads on its path)."""
+        probe = (
+            "import sys\n"
+            "from escmatrix.cli.app import main\n"
+            f"sys.argv = ['escmatrix', '--now', {now!r}, *{list(args)!r}]\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print('\\n'.join(sys.modules), file=sys.stderr)\n"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", probe], cwd=self.path, capture_output=True, text=True, check=True
+        )
+        return done.stdout, set(done.stderr.split())
+
     def open(
         self,
         title: str = "Checkout returns 500",

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import json
 import pickle
-import subprocess
-import sys
 from datetime import datetime, timedelta
 from functools import cache
 
@@ -21,7 +19,7 @@ from escmatrix.core.calendar import Hours, WorkClock
 from escmatrix.core.clock_facts import ClockFacts
 from escmatrix.core.deadlines import ClockPlan, next_deadline, plan, planned_deadline
 from escmatrix.core.durations import format_duration
-from escmatrix.core.issue import fold
+from escmatrix.core.issue import IssueState, fold
 from escmatrix.core.matrix import Matrix
 from escmatrix.core.sla import clocks
 from escmatrix.store.matrix_loader import load_matrix
@@ -49,14 +47,28 @@ def accounts() -> list[str | None]:
     return [None, *example().customers]
 
 
+SEVERITIES = st.sampled_from(sorted(example().severities))
+CUSTOMERS = st.sampled_from(accounts())
+# any event stream on the example matrix: any severity and contract, events at any offset
+STREAMS = {
+    "opened": OPENED,
+    "severity": SEVERITIES,
+    "customer": CUSTOMERS,
+    "later": st.lists(st.tuples(later_event(), OFFSETS), max_size=10),
+    "moments": MOMENTS,
+}
+
+
+def folded(
+    opened: ev.Opened, severity: str, customer: str | None, later: list[tuple[ev.EventBase, int]]
+) -> IssueState:
+    """The state of the stream, opened with that severity and customer."""
+    first = opened.model_copy(update={"severity": severity, "customer": customer})
+    return fold(ISSUE, [first, *(shifted(e, minutes) for e, minutes in later)])
+
+
 @SETTINGS
-@given(
-    opened=OPENED,
-    severity=st.sampled_from(sorted(example().severities)),
-    customer=st.sampled_from(accounts()),
-    later=st.lists(st.tuples(later_event(), OFFSETS), max_size=10),
-    moments=MOMENTS,
-)
+@given(**STREAMS)
 def test_a_plan_read_back_gives_the_deadline_the_matrix_gives(
     opened: ev.Opened,
     severity: str,
@@ -68,8 +80,7 @@ def test_a_plan_read_back_gives_the_deadline_the_matrix_gives(
     opened, long after every target): the plan, written and read as the cache does, says the
     same next deadline as the clocks measured from the matrix."""
     matrix = example()
-    first = opened.model_copy(update={"severity": severity, "customer": customer})
-    state = fold(ISSUE, [first, *(shifted(e, minutes) for e, minutes in later)])
+    state = folded(opened, severity, customer, later)
     planned = plan(matrix, state)
     kept = msgspec.msgpack.decode(msgspec.msgpack.encode(planned), type=ClockPlan | None)
     calendars = {cal_id: Hours.of(cal) for cal_id, cal in matrix.calendars.items()}
@@ -84,8 +95,8 @@ def test_a_plan_read_back_gives_the_deadline_the_matrix_gives(
 @SETTINGS
 @given(
     opened=OPENED,
-    severity=st.sampled_from(sorted(example().severities)),
-    customer=st.sampled_from(accounts()),
+    severity=SEVERITIES,
+    customer=CUSTOMERS,
     later=st.lists(later_event(), max_size=8),
     paused_after=st.integers(0, 10 * 24 * 3600),
     moments=st.lists(st.integers(-3 * 24 * 3600, 30 * 24 * 3600), min_size=1, max_size=6),
@@ -124,13 +135,7 @@ def test_a_paused_issue_is_due_where_the_matrix_says(
 
 
 @SETTINGS
-@given(
-    opened=OPENED,
-    severity=st.sampled_from(sorted(example().severities)),
-    customer=st.sampled_from(accounts()),
-    later=st.lists(st.tuples(later_event(), OFFSETS), max_size=10),
-    moments=MOMENTS,
-)
+@given(**STREAMS)
 def test_clocks_on_the_plain_copy_are_the_clocks_on_the_matrix(
     opened: ev.Opened,
     severity: str,
@@ -143,8 +148,7 @@ def test_clocks_on_the_plain_copy_are_the_clocks_on_the_matrix(
     against the matrix, at any moment."""
     matrix = example()
     plain = pickle.loads(pickle.dumps(ClockFacts.of(matrix, [t.id for t in matrix.tiers])))
-    first = opened.model_copy(update={"severity": severity, "customer": customer})
-    state = fold(ISSUE, [first, *(shifted(e, minutes) for e, minutes in later)])
+    state = folded(opened, severity, customer, later)
     for now in moments:
         expected, got = clocks(matrix, state, now), clocks(plain, state, now)
         assert got == expected
@@ -194,18 +198,9 @@ def test_list_follows_a_pause_and_reads_no_models_from_a_warm_cache(example_repo
         assert cached == uncached
         row = {r["id"]: r for r in json.loads(cached)}[paused]
         assert row["due_state"] == "paused"
-    probe = (
-        "import sys\n"
-        "from escmatrix.cli.app import main\n"
-        "sys.argv = ['escmatrix', '--now', '2026-03-05T09:00:00Z', 'list']\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print('\\n'.join(sys.modules), file=sys.stderr)\n"
-    )
-    run = [sys.executable, "-c", probe]
-    subprocess.run(run, cwd=example_repo.path, capture_output=True, text=True, check=True)
-    done = subprocess.run(run, cwd=example_repo.path, capture_output=True, text=True, check=True)
-    loaded = set(done.stderr.split())
-    assert "waiting on the customer" in done.stdout
+    example_repo.imports("list", now="2026-03-05T09:00:00Z")  # warm at this moment
+    stdout, loaded = example_repo.imports("list", now="2026-03-05T09:00:00Z")
+    assert "waiting on the customer" in stdout
     assert not {"pydantic", "yaml", "escmatrix.core.matrix"} & loaded
 
 
@@ -219,17 +214,8 @@ def test_show_reads_no_models_from_a_warm_cache(example_repo: Repo) -> None:
         cached = example_repo.ok("show", issue, "--format", fmt).stdout
         uncached = example_repo.ok("--no-cache", "show", issue, "--format", fmt).stdout
         assert cached == uncached
-    probe = (
-        "import sys\n"
-        "from escmatrix.cli.app import main\n"
-        f"sys.argv = ['escmatrix', '--now', '2026-03-05T09:00:00Z', 'show', '{issue}']\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print('\\n'.join(sys.modules), file=sys.stderr)\n"
-    )
-    run = [sys.executable, "-c", probe]
-    subprocess.run(run, cwd=example_repo.path, capture_output=True, text=True, check=True)
-    done = subprocess.run(run, cwd=example_repo.path, capture_output=True, text=True, check=True)
-    loaded = set(done.stderr.split())
-    assert "shown without models" in done.stdout
-    assert "business hours (office)" in done.stdout
+    example_repo.imports("show", issue, now="2026-03-05T09:00:00Z")  # warm at this moment
+    stdout, loaded = example_repo.imports("show", issue, now="2026-03-05T09:00:00Z")
+    assert "shown without models" in stdout
+    assert "business hours (office)" in stdout
     assert not {"pydantic", "yaml", "escmatrix.core.matrix", "escmatrix.core.events"} & loaded

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import subprocess
-import sys
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -135,18 +133,8 @@ def test_show_reads_no_event_models_from_a_warm_cache(tmp_repo: Repo) -> None:
     """`show` from a warm cache imports neither pydantic's event models nor YAML."""
     issue = tmp_repo.open("warm")
     tmp_repo.ok("show", issue)
-    probe = (
-        "import sys\n"
-        "from escmatrix.cli.app import main\n"
-        f"sys.argv = ['escmatrix', '--now', '2026-03-02T09:00:00Z', 'show', '{issue}']\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print('\\n'.join(sys.modules), file=sys.stderr)\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", probe], cwd=tmp_repo.path, capture_output=True, text=True, check=True
-    )
-    loaded = set(done.stderr.split())
-    assert "warm" in done.stdout
+    stdout, loaded = tmp_repo.imports("show", issue, now="2026-03-02T09:00:00Z")
+    assert "warm" in stdout
     assert "escmatrix.core.events" not in loaded
     assert "yaml" not in loaded
 
@@ -159,18 +147,9 @@ def test_show_trusts_a_state_a_bulk_read_kept_only_while_the_folder_is_committed
     event file git ignores was added, or an event file was edited by hand, after the bulk read."""
     one, two, three = (tmp_repo.open(f"bulk {n}") for n in ("one", "two", "three"))
     tmp_repo.ok("sweep", now="2026-03-02T09:10:00Z")  # reads every active state in bulk
-    probe = (
-        "import sys\n"
-        "from escmatrix.cli.app import main\n"
-        f"sys.argv = ['escmatrix', '--now', '2026-03-02T09:20:00Z', 'show', '{one}']\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print('\\n'.join(sys.modules), file=sys.stderr)\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", probe], cwd=tmp_repo.path, capture_output=True, text=True, check=True
-    )
-    assert "bulk one" in done.stdout
-    assert "escmatrix.core.events" not in set(done.stderr.split())
+    stdout, loaded = tmp_repo.imports("show", one, now="2026-03-02T09:20:00Z")
+    assert "bulk one" in stdout
+    assert "escmatrix.core.events" not in loaded
     (tmp_repo.path / ".gitignore").write_text("issues/*/000009-*\n", encoding="utf-8")
     hidden = tmp_repo.path / "issues" / two / "000009-zzzzzz-acknowledged.yaml"
     hidden.write_text(

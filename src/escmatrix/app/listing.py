@@ -67,26 +67,18 @@ class ReadFacts:
 
 def facts_of(matrix: Matrix, now: datetime) -> ReadFacts:
     """The facts, with the public holidays of the year before, of and after `now`."""
-    from escmatrix.core.calendar import holidays_of
-    from escmatrix.core.errors import InvalidInput
+    from escmatrix.app.matrix_memo import holidays_around, work_out
 
     teams: dict[str, set[str]] = {team: set() for team in matrix.teams}
     for person in matrix.people.values():
         if person.team in teams:
             teams[person.team].add(person.id)
-    holidays: dict[tuple[str, int], frozenset[date]] = {}
-    for code in sorted({c.holidays for c in matrix.calendars.values() if c.holidays}):
-        for year in (now.year - 1, now.year, now.year + 1):
-            try:
-                holidays[code, year] = holidays_of(code, year)
-            except InvalidInput:  # refused where a clock reaches it, as without the cache
-                break
     return ReadFacts(
         tuple(matrix.severities),
         {team: frozenset(members) for team, members in teams.items()},
         {p.id: Who(p.name, p.left) for p in matrix.people.values()},
         ClockFacts.of(matrix, [t.id for t in matrix.tiers]),
-        holidays,
+        work_out(*holidays_around(matrix, now)),  # an unknown code: refused where a clock needs it
     )
 
 
@@ -100,15 +92,13 @@ class ReadView:
     def key(self) -> str | None:
         """The matrix's and the code's fingerprint; None when there is no cache to keep things in."""
         from escmatrix.app.matrix_memo import holidays_stamp
+        from escmatrix.store.matrix_key import code_stamps
 
         if self.ws.matrix_key is None:
             return None
-        parts = [*self.ws.matrix_key, *map(str, holidays_stamp())]
         core = Path(__file__).resolve().parents[1] / "core"
-        for name in _CODE:
-            stat = (core / name).stat()
-            parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
-        return "\0".join(parts)
+        code = code_stamps(core / name for name in _CODE)
+        return "\0".join([*self.ws.matrix_key, *map(str, holidays_stamp()), *code])
 
     @cached_property
     def facts(self) -> ReadFacts:

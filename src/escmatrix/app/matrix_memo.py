@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from escmatrix.core.matrix import Matrix
     from escmatrix.store.cache import IssueCache
 
-__all__ = ["cached_matrix", "holidays_stamp", "matrix_fingerprint"]
+__all__ = ["cached_matrix", "holidays_around", "holidays_stamp", "matrix_fingerprint", "work_out"]
 
 Known = dict[tuple[str, int], frozenset[date]]
 
@@ -31,15 +31,22 @@ def cached_matrix(
 ) -> Matrix:
     """The matrix, remembered while `key` is unchanged; its calendars' holidays made known."""
     matrix = cache.memo("matrix.pickle", key, load)
-    codes = tuple(sorted({c.holidays for c in matrix.calendars.values() if c.holidays}))
+    codes, years = holidays_around(matrix, now)
     if codes:
-        years = (now.year - 1, now.year, now.year + 1)
         stamp = ("holidays", holidays_stamp(), codes, years)
-        known_holidays(cache.memo("holidays.pickle", stamp, lambda: _work_out(codes, years)))
+        known_holidays(cache.memo("holidays.pickle", stamp, lambda: work_out(codes, years)))
     return matrix
 
 
-def _work_out(codes: tuple[str, ...], years: tuple[int, ...]) -> Known:
+def holidays_around(matrix: Matrix, now: datetime) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """The holiday codes of the matrix's calendars, and the years kept for them: the one before,
+    of and after `now`."""
+    codes = tuple(sorted({c.holidays for c in matrix.calendars.values() if c.holidays}))
+    return codes, (now.year - 1, now.year, now.year + 1)
+
+
+def work_out(codes: tuple[str, ...], years: tuple[int, ...]) -> Known:
+    """Each code's public holidays in each year (an unknown code is left out)."""
     known: Known = {}
     for code in codes:
         for year in years:

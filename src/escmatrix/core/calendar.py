@@ -67,6 +67,13 @@ def _holidays(code: str, year: int) -> frozenset[date]:
 Span = tuple[datetime, datetime] | None  # a day's working interval in UTC (None: closed)
 
 
+def working_day(opening: tuple[time, time | None]) -> timedelta:
+    """How long a working day lasts (closing None: midnight): what one `bd` of a target counts."""
+    opens, closes = opening
+    end = 24 * 60 if closes is None else closes.hour * 60 + closes.minute
+    return timedelta(minutes=end - opens.hour * 60 - opens.minute)
+
+
 class WorkingCalendar(Protocol):
     """What a clock reads of a calendar: its days and hours in its timezone, and its days off."""
 
@@ -100,10 +107,7 @@ class Hours:
 
     @property
     def working_day(self) -> timedelta:
-        """How long a working day lasts (as the matrix's `Calendar.working_day`)."""
-        opens, closes = self.opening
-        end = 24 * 60 if closes is None else closes.hour * 60 + closes.minute
-        return timedelta(minutes=end - opens.hour * 60 - opens.minute)
+        return working_day(self.opening)
 
     @classmethod
     def of(cls, calendar: WorkingCalendar) -> Hours:

@@ -4,8 +4,8 @@
 once per version of an issue (the targets, the calendar, when each running clock comes due and
 when it is at risk), and `planned_deadline` finishes the answer at any moment from the plan alone,
 with no matrix model; the local cache keeps the plans. Due times move only while a pause is open
-(the clock stands still), so then the plan's clocks are measured again, on the plan's calendar.
-`next_deadline` is the same answer in one step, straight from the matrix.
+(the clock stands still): then a clock comes due the rest of its target from now, counted on the
+plan's calendar. `next_deadline` is the same answer in one step, straight from the matrix.
 """
 
 from __future__ import annotations
@@ -73,7 +73,10 @@ def next_deadline(matrix: Matrix, issue: IssueState, now: datetime) -> Deadline 
     return first_due(((c.name, c.due, c.state) for c in running), waiting_on(issue))
 
 
-def first_due(running: Iterable[tuple[str, datetime, str]], waiting: str | None) -> Deadline | None:
+Mark = tuple[str, datetime, str]  # a running clock's name, due time and state
+
+
+def first_due(running: Iterable[Mark], waiting: str | None) -> Deadline | None:
     """The deadline of the running clocks given as (name, due, state); None when none runs."""
     marks = list(running)
     if not marks:
@@ -175,9 +178,6 @@ def _paused(c: PlannedClock, planned: ClockPlan, clock: WorkClock, now: datetime
     due = c.due if c.frozen >= c.target else clock.add(now, c.target - c.frozen)
     breached = c.frozen > c.target or (c.frozen == c.target and due <= now)
     return c.name, due, "breached" if breached else "paused"
-
-
-Mark = tuple[str, datetime, str]  # a running clock's name, due time and state
 
 
 def due_within(deadline: Deadline | None, now: datetime, window: timedelta) -> bool:

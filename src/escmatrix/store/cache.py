@@ -333,19 +333,14 @@ class IssueCache:
 
     def _code(self) -> str:
         """The fold and the codec, by size and time: a state folded by other code must miss."""
+        from escmatrix.store.matrix_key import code_stamps
+
         core = Path(__file__).resolve().parents[1] / "core"
-        parts = []
-        for path in (
-            core / "issue.py",
-            core / "events.py",
-            Path(__file__).with_name("state_codec.py"),
-        ):
-            try:
-                st = path.stat()
-            except OSError:
-                return ""
-            parts.append(f"{path.name}:{st.st_size}:{st.st_mtime_ns}")
-        return " ".join(parts)
+        codec = Path(__file__).with_name("state_codec.py")
+        try:
+            return " ".join(code_stamps([core / "issue.py", core / "events.py", codec]))
+        except OSError:
+            return ""
 
     def _stored_states(self) -> tuple[str, dict[str, StateEntry]]:
         """(the issues/ tree every entry was checked against, or "", the entries by issue id)."""

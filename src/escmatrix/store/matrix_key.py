@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -21,8 +22,15 @@ def matrix_fingerprint(root: Path) -> tuple[str, ...]:
     code = [escmatrix.__version__]
     # every module of the core.matrix package (a model changed in any of them must miss)
     model_files = sorted((Path(__file__).resolve().parents[1] / "core" / "matrix").glob("*.py"))
-    for module_file in (*model_files, Path(__file__).with_name("matrix_loader.py")):
-        stat = module_file.stat()
-        name = f"{module_file.parent.name}/{module_file.name}"
-        code.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
+    code += code_stamps([*model_files, Path(__file__).with_name("matrix_loader.py")])
     return (digest.hexdigest(), *code)
+
+
+def code_stamps(paths: Iterable[Path]) -> list[str]:
+    """Each source file by folder, name, size and time: what a value worked out by that code is
+    kept under, so that other code misses (OSError when one is missing)."""
+    stamps = []
+    for path in paths:
+        stat = path.stat()
+        stamps.append(f"{path.parent.name}/{path.name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return stamps

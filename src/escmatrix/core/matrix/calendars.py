@@ -12,7 +12,7 @@ from datetime import date, time, timedelta
 from pydantic import Field, PrivateAttr, field_validator
 
 from escmatrix.core.calendar import WEEKDAYS as WEEKDAYS
-from escmatrix.core.calendar import Span
+from escmatrix.core.calendar import Span, working_day
 from escmatrix.core.calendar import Weekday as Weekday
 from escmatrix.core.matrix.base import Model
 from escmatrix.core.types import Id, Text, Timezone
@@ -61,10 +61,7 @@ class Calendar(Model):
     @property
     def working_day(self) -> timedelta:
         """How long a working day lasts: what one `bd` (working day) of a target counts."""
-        start, end = (
-            int(h) * 60 + int(m) for h, m in (t.split(":") for t in self.hours.split("-"))
-        )
-        return timedelta(minutes=end - start)
+        return working_day(self.opening)
 
 
 class CalendarsFile(Model):
