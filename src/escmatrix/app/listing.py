@@ -91,14 +91,12 @@ class ReadView:
     @cached_property
     def key(self) -> str | None:
         """The matrix's and the code's fingerprint; None when there is no cache to keep things in."""
-        from escmatrix.app.matrix_memo import holidays_stamp
-        from escmatrix.store.matrix_key import code_stamps
+        from escmatrix.app.matrix_memo import derived_key
 
         if self.ws.matrix_key is None:
             return None
         core = Path(__file__).resolve().parents[1] / "core"
-        code = code_stamps(core / name for name in _CODE)
-        return "\0".join([*self.ws.matrix_key, *map(str, holidays_stamp()), *code])
+        return derived_key(self.ws.matrix_key, (core / name for name in _CODE))
 
     @cached_property
     def facts(self) -> ReadFacts:

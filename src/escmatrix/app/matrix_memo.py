@@ -9,8 +9,9 @@ other year is still worked out when a clock reaches it. `--no-cache` works them 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from escmatrix.core.calendar import holidays_of, known_holidays
@@ -21,7 +22,14 @@ if TYPE_CHECKING:
     from escmatrix.core.matrix import Matrix
     from escmatrix.store.cache import IssueCache
 
-__all__ = ["cached_matrix", "holidays_around", "holidays_stamp", "matrix_fingerprint", "work_out"]
+__all__ = [
+    "cached_matrix",
+    "derived_key",
+    "holidays_around",
+    "holidays_stamp",
+    "matrix_fingerprint",
+    "work_out",
+]
 
 Known = dict[tuple[str, int], frozenset[date]]
 
@@ -61,7 +69,6 @@ def holidays_stamp() -> tuple[Any, ...]:
     """The installed `holidays` package's files, found without importing it (an upgrade, whose
     tables may differ, changes them)."""
     from importlib.util import find_spec
-    from pathlib import Path
 
     spec = find_spec("holidays")
     if spec is None or spec.origin is None:
@@ -74,3 +81,11 @@ def holidays_stamp() -> tuple[Any, ...]:
             st = with_stat.stat()
             stamp.append((name, st.st_size, st.st_mtime_ns))
     return tuple(stamp)
+
+
+def derived_key(matrix_key: tuple[str, ...], code: Iterable[Path]) -> str:
+    """What values worked out from the matrix by the source files `code` are kept under: the
+    matrix files, the `holidays` package and those files (OSError when one is missing)."""
+    from escmatrix.store.matrix_key import code_stamps
+
+    return "\0".join([*matrix_key, *map(str, holidays_stamp()), *code_stamps(code)])

@@ -7,6 +7,7 @@ The numbers themselves are computed by `core.metrics`, purely; this module only 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from importlib import resources
 from pathlib import Path
@@ -14,11 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from escmatrix.app.clock import parse_instant
 from escmatrix.core.errors import EscmatrixError, UsageError
-from escmatrix.core.metrics.report import IssueEvents, Report, build_report
+from escmatrix.core.metrics.final import Final, Horizon
+from escmatrix.core.metrics.report import IssueSource, Report, build_report
 from escmatrix.core.metrics.windows import Window, quarter_window
 
 if TYPE_CHECKING:
     from escmatrix.app.workspace import Workspace
+    from escmatrix.core.events import EventBase
 
 ENTRY_FILES = ("categories", "people")
 SCHEMA_FILE = "report.schema.json"
@@ -55,9 +58,56 @@ def resolve_window(
     return window
 
 
-def load_issues(ws: Workspace) -> list[IssueEvents]:
-    """Every issue's events, in order (the store's own reading, through the local cache)."""
-    return list(ws.issue_events())
+# The code a final record is worked out by (with the matrix): another version of it must miss.
+_FINAL_CODE = (
+    "metrics/final.py",
+    "metrics/durations.py",
+    "metrics/follow_ups.py",
+    "sla.py",
+    "calendar.py",
+    "durations.py",
+    "target_time.py",
+    "issue.py",
+    "events.py",
+)
+
+
+def load_issues(ws: Workspace, window: Window) -> list[IssueSource]:
+    """Every issue, in id order: its final record from the local cache where that settles the
+    report of `window` now (`core.metrics.final`), else its events."""
+    finals = _finals(ws)
+    if finals is None:
+        return list(ws.issue_events())
+    horizon = Horizon.of(window, ws.clock.now())
+    settled = {i: f for i, f in finals.items() if f is not None and f.settles(horizon)}
+    read = (
+        ws.issue_events([i for i in finals if i not in settled])
+        if len(settled) < len(finals)
+        else []
+    )
+    sources: dict[str, Sequence[EventBase] | Final] = {**settled, **dict(read)}
+    return sorted(sources.items())
+
+
+def _finals(ws: Workspace) -> dict[str, Final | None] | None:
+    """Each issue's final record (None: not finished), kept per folder while the matrix and
+    the code are unchanged; None when there is no cache to trust."""
+    from escmatrix.app.matrix_memo import derived_key
+    from escmatrix.core.metrics.final import final
+
+    if ws.matrix_key is None:
+        return None
+    core = Path(__file__).resolve().parents[1] / "core"
+    try:
+        key = derived_key(ws.matrix_key, (core / name for name in _FINAL_CODE))
+    except OSError:
+        return None
+    wanted = [row.id for row in ws.summaries()]
+
+    def work_out(ids: list[str]) -> dict[str, Final | None]:
+        return {i: final(ws.matrix, i, events) for i, events in ws.issue_events(ids)}
+
+    return ws.cache.per_issue("final-records.msgpack", key, Final | None, wanted, work_out)
 
 
 def entry_changes(ws: Workspace) -> dict[tuple[str, str], datetime]:
@@ -120,7 +170,7 @@ def build(ws: Workspace, window: Window) -> Report:
 
     return build_report(
         ws.matrix,
-        load_issues(ws),
+        load_issues(ws, window),
         window,
         ws.clock.now(),
         FrictionStore(ws.root).notes(),

@@ -6,7 +6,7 @@ event files and makes exactly one commit, or leaves nothing behind.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cached_property, partial
@@ -144,13 +144,14 @@ class Workspace:
         states = self.store.load_all()
         return [s for s in states if wanted is None or wanted(IssueSummary.of(s))]
 
-    def issue_events(self) -> list[tuple[str, list[EventBase]]]:
-        """Every issue's events in order, for measuring issues as they stood at past times."""
-        if self.use_cache:
-            cached = self.cache.events(self.store.events)
-            if cached is not None:
-                return cached
-        return [(issue_id, self.store.events(issue_id)) for issue_id in self.store.issue_ids()]
+    def issue_events(
+        self, wanted: Collection[str] | None = None
+    ) -> list[tuple[str, list[EventBase]]]:
+        """Every issue's (or the `wanted` issues') events in order, by issue id."""
+        if self.use_cache and (cached := self.cache.events(self.store.events, wanted)) is not None:
+            return cached
+        ids = [i for i in self.store.issue_ids() if wanted is None or i in wanted]
+        return [(issue_id, self.store.events(issue_id)) for issue_id in ids]
 
     def summaries(self) -> list[IssueSummary]:
         """One summary row per issue: from the cache when it can be trusted, else from the files."""

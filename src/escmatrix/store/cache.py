@@ -17,7 +17,7 @@ import os
 import pickle
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from escmatrix.core.events import EventBase
     from escmatrix.core.issue import IssueState
 
-VERSION = 4
 SUMMARIES_VERSION = 6  # the summaries file alone: rows as interned tuples; folder trees apart
 STATES_VERSION = 2  # states.msgpack: folded states in MessagePack (store/state_codec.py)
 DERIVED_VERSION = 1  # per_issue files: values worked out from a state and the matrix
@@ -358,39 +357,21 @@ class IssueCache:
         self._save_bytes("states.msgpack", data)
 
     def events(
-        self, read_events: Callable[[str], list[EventBase]]
+        self, read_events: Callable[[str], list[EventBase]], wanted: Collection[str] | None = None
     ) -> list[tuple[str, list[EventBase]]] | None:
-        """Every issue's parsed events, in order, re-read only for folders whose tree changed."""
-        from escmatrix.store.event_cache import FORMAT, save_events
+        """Every issue's parsed events (or the `wanted` issues'), in id order, re-read only for
+        folders whose tree changed; None when the cache cannot be trusted."""
+        from escmatrix.store.event_cache import EventFile
 
         if not self.usable():
             return None
         tree = self._issues_tree()
         if tree is None:
             return None
-        stored = self._load("events.pickle")
-        if not isinstance(stored, dict) or stored.get("version") != VERSION:
-            stored = {"version": VERSION, "format": FORMAT, "tree": "", "entries": {}}
-        entries: dict[str, tuple[str, list[EventBase]]] = stored["entries"]
-        changed = stored.get("format") != FORMAT  # same events, written the older way
-        if stored["tree"] != tree:
-            folders = self._folder_trees()
-            for issue_id, key in folders.items():
-                entry = entries.get(issue_id)
-                if entry is None or entry[0] != key:
-                    entries[issue_id] = (key, read_events(issue_id))
-            for gone in set(entries) - set(folders):
-                del entries[gone]
-            stored["tree"] = tree
-            changed = True
-        if changed:
-            stored["format"] = FORMAT
-            if not self.read_only:
-                try:
-                    save_events(self.folder / "events.pickle", stored)
-                except OSError:
-                    self.read_only = True  # a read-only checkout: answered, not kept
-        return [(issue_id, entries[issue_id][1]) for issue_id in sorted(entries)]
+        store = EventFile(self.folder / "events.pickle", self.read_only)
+        found = store.read(tree, self._folder_trees, read_events, wanted)
+        self.read_only = store.read_only
+        return found
 
     def per_issue(
         self,

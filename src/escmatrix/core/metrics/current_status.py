@@ -93,11 +93,7 @@ def current_status(matrix: Matrix, active: Sequence[Measured], at: datetime) -> 
                 tier=m.state.tier,
                 status=m.state.status,
                 age=m.age.total_seconds(),
-                links=[
-                    k.url
-                    for k in getattr(m.state, "links", ())
-                    if k.url.startswith(("https://", "http://"))
-                ],
+                links=[u for u in m.state.links if u.startswith(("https://", "http://"))],
             )
             for m in sorted(active, key=lambda m: (m.state.opened_at, m.state.id))[:OPEN_LISTED]
         ],

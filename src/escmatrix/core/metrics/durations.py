@@ -10,7 +10,7 @@ from functools import cached_property
 from typing import NamedTuple
 
 from escmatrix.core import events as ev
-from escmatrix.core.issue import IssueState, fold
+from escmatrix.core.issue import ACTIVE, IssueState, fold
 from escmatrix.core.matrix import Matrix
 from escmatrix.core.sla import Clock, clocks
 
@@ -20,13 +20,73 @@ NO_TEAM = "(no team)"
 PATH_SEP = " → "
 
 
-@dataclass(frozen=True)
-class Handoff:
+class Handoff(NamedTuple):
     issue: str
     at: datetime
     previous: str
     owner: str
     reason: str
+
+
+class OverrideSeen(NamedTuple):
+    owner: str  # who the override made owner
+    reconciled: bool
+
+
+class MeasuredState(NamedTuple):
+    """What the metrics read of an issue's folded state: a plain copy, kept in the local cache
+    with the rest of a finished issue's measurement (`core.metrics.final`)."""
+
+    id: str
+    title: str
+    category: str
+    severity: str
+    customer: str | None
+    partner: str | None
+    rule: str
+    owner: str
+    tier: str
+    status: str
+    opened_at: datetime
+    escalations: int
+    handoffs: int
+    reopened: int
+    customer_satisfaction: int | None
+    partner_satisfaction: int | None
+    overrides: tuple[OverrideSeen, ...]
+    links: tuple[str, ...]  # the linked records' addresses
+
+    @classmethod
+    def of(cls, s: IssueState) -> MeasuredState:
+        return cls(
+            s.id,
+            s.title,
+            s.category,
+            s.severity,
+            s.customer,
+            s.partner,
+            s.rule,
+            s.owner,
+            s.tier,
+            s.status,
+            s.opened_at,
+            s.escalations,
+            s.handoffs,
+            s.reopened,
+            s.customer_satisfaction,
+            s.partner_satisfaction,
+            tuple(OverrideSeen(o.owner, o.reconciled_at is not None) for o in s.overrides),
+            tuple(link.url for link in s.links),
+        )
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE
+
+    @property
+    def flagged(self) -> bool:
+        """An override not yet reconciled."""
+        return not all(o.reconciled for o in self.overrides)
 
 
 class Facts(NamedTuple):
@@ -53,7 +113,7 @@ class Facts(NamedTuple):
 class Measured:
     """One issue as it stood at `at`, with its durations measured (see the package docstring)."""
 
-    state: IssueState
+    state: MeasuredState
     at: datetime
     team: str
     path: str
@@ -89,7 +149,7 @@ class Measured:
             ever_resolved=self.ever_resolved,
             reopened=bool(s.reopened),
             overrides=len(s.overrides),
-            reconciled=sum(1 for o in s.overrides if o.reconciled_at is not None),
+            reconciled=sum(1 for o in s.overrides if o.reconciled),
             breached=self.breached,
             outcomes=tuple(
                 (c.name, 0 if c.state == "met" else 1 if c.state == "breached" else 2)
@@ -202,8 +262,17 @@ def measure_cut(
     """measure_issue over the events up to `at`, already picked out."""
     if not cut or not isinstance(cut[0], ev.Opened):
         return None
+    return measure_state(matrix, fold(issue_id, cut), cut, at)
+
+
+def measure_state(
+    matrix: Matrix, state: IssueState, cut: Sequence[ev.EventBase], at: datetime
+) -> Measured:
+    """The issue measured at `at`: `state` is the fold of `cut`, its events up to `at`, the
+    first of which opened it."""
+    issue_id = state.id
     opened = cut[0]
-    state = fold(issue_id, cut)
+    assert isinstance(opened, ev.Opened)
     tier_moves: list[tuple[datetime, str]] = []
     owner_moves: list[tuple[datetime, str]] = []
     dep_moves: list[tuple[datetime, str]] = []
@@ -257,7 +326,7 @@ def measure_cut(
     )
     end = None if state.is_active else state.resolved_at or state.closed_at
     return Measured(
-        state=state,
+        state=MeasuredState.of(state),
         at=at,
         team=person.team if person else NO_TEAM,
         path=PATH_SEP.join(state.tier_path),

@@ -15,7 +15,8 @@ from escmatrix.core.metrics.breakdowns import GroupRow, PathStats, Wait, groups,
 from escmatrix.core.metrics.current_status import TOP, CurrentStatus, current_status
 from escmatrix.core.metrics.doc import Doc
 from escmatrix.core.metrics.durations import Measured, measure_cut
-from escmatrix.core.metrics.follow_ups import FollowUps, follow_ups
+from escmatrix.core.metrics.final import Final
+from escmatrix.core.metrics.follow_ups import FollowUps, follow_up_items, follow_ups
 from escmatrix.core.metrics.review_lists import (
     ClockRow,
     FrictionGroup,
@@ -70,6 +71,8 @@ class Report(Doc):
 
 
 IssueEvents = tuple[str, Sequence[ev.EventBase]]
+# An issue's events, or its final record where that settles the report (`Final.settles`).
+IssueSource = tuple[str, Sequence[ev.EventBase] | Final]
 
 
 class _Measurer:
@@ -81,25 +84,33 @@ class _Measurer:
         self.finished: dict[tuple[str, int], Measured] = {}
 
     def __call__(
-        self, issue_id: str, events: Sequence[ev.EventBase], at: datetime
+        self, issue_id: str, source: Sequence[ev.EventBase] | Final, at: datetime
     ) -> Measured | None:
+        if isinstance(source, Final):
+            return source.measured(at)
         key = (issue_id, at)
         if key in self.memo:
             return self.memo[key]
         # A finished, acknowledged issue measures the same at any later time: its clocks stopped.
-        cut = [e for e in events if e.at <= at]
+        cut = [e for e in source if e.at <= at]
         seen = (issue_id, len(cut))
         done = self.finished.get(seen)
         measured = replace(done, at=at) if done else measure_cut(self.matrix, issue_id, cut, at)
-        if measured and not measured.is_open and measured.state.first_acknowledged_at:
+        if measured and not measured.is_open and measured.time_to_aid is not None:
             self.finished[seen] = measured
         self.memo[key] = measured
         return measured
 
 
+def _opened(source: Sequence[ev.EventBase] | Final) -> datetime | None:
+    if isinstance(source, Final):
+        return source.state.opened_at
+    return source[0].at if source else None
+
+
 def cohort(
     matrix: Matrix,
-    issues: Iterable[IssueEvents],
+    issues: Iterable[IssueSource],
     window: Window,
     at: datetime,
     measure: _Measurer | None = None,
@@ -107,10 +118,11 @@ def cohort(
     """Issues opened in `window`, each measured as it stood at `at`."""
     measure = measure or _Measurer(matrix)
     out = []
-    for issue_id, events in issues:
-        if not events or not window.contains(events[0].at) or events[0].at > at:
+    for issue_id, source in issues:
+        opened = _opened(source)
+        if opened is None or not window.contains(opened) or opened > at:
             continue
-        measured = measure(issue_id, events, at)
+        measured = measure(issue_id, source, at)
         if measured is not None:
             out.append(measured)
     return out
@@ -133,25 +145,30 @@ def _matters_now(events: Sequence[ev.EventBase], at: datetime) -> bool:
     return active or flagged
 
 
-def states_at(issues: Iterable[IssueEvents], at: datetime) -> list[tuple[IssueEvents, IssueState]]:
-    """Issues active at `at` or with an override to reconcile, folded from events up to `at`."""
+def states_at(issues: Iterable[IssueSource], at: datetime) -> list[tuple[IssueEvents, IssueState]]:
+    """Issues active at `at` or with an override to reconcile, folded from events up to `at`
+    (a final record settles that an issue is neither)."""
     out = []
     for issue_id, events in issues:
-        if not events or not isinstance(events[0], ev.Opened) or not _matters_now(events, at):
+        if isinstance(events, Final):
             continue
-        out.append(((issue_id, events), fold(issue_id, [e for e in events if e.at <= at])))
+        cut = [e for e in events if e.at <= at]
+        if not cut or not isinstance(cut[0], ev.Opened) or not _matters_now(cut, at):
+            continue  # not opened by then (an event dated before the opening is not a start)
+        out.append(((issue_id, events), fold(issue_id, cut)))
     return out
 
 
 def build_report(
     matrix: Matrix,
-    issues: Sequence[IssueEvents],
+    issues: Sequence[IssueSource],
     window: Window,
     now: datetime,
     friction: Iterable[tuple[str, FrictionNote]] = (),
     changed: Mapping[tuple[str, str], datetime] | None = None,
 ) -> Report:
-    """The whole report: the window evaluated at min(end, now), the one before it, and now."""
+    """The whole report: the window evaluated at min(end, now), the one before it, and now.
+    Each issue comes as its events, or as its final record where that settles the report."""
     at = min(window.end, now)
     previous_window = window.previous()
     measure = _Measurer(matrix)
@@ -204,5 +221,13 @@ def build_report(
             owners=list(review.owners),
         ),
         current=current_status(matrix, active_now, now),
-        follow_ups=follow_ups(issues, window.start, window.end, now),
+        follow_ups=follow_ups(
+            (
+                (issue_id, s.follow_ups if isinstance(s, Final) else follow_up_items(s, now))
+                for issue_id, s in issues
+            ),
+            window.start,
+            window.end,
+            now,
+        ),
     )
