@@ -6,6 +6,7 @@ where they settle it equals the report built from every event, and a warm `repor
 
 from __future__ import annotations
 
+import dataclasses
 import pickle
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -15,7 +16,7 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 
 from escmatrix.core import events as ev
-from escmatrix.core.metrics.durations import measure_issue
+from escmatrix.core.metrics.durations import Measured, measure_issue
 from escmatrix.core.metrics.final import Final, Horizon, final
 from escmatrix.core.metrics.follow_ups import follow_up_items
 from escmatrix.core.metrics.report import IssueSource, build_report
@@ -127,6 +128,12 @@ def test_a_report_from_final_records_is_the_report_from_every_event(
     event("some issue settled by its record" if settled else "no issue settled")
     expected = build_report(matrix, every, window, at).model_dump(mode="json")
     assert build_report(matrix, mixed, window, at).model_dump(mode="json") == expected
+
+
+def test_a_final_record_holds_every_field_of_a_measure_but_its_time() -> None:
+    """A field added to `Measured` must be kept in `Final` too, or records would drop it."""
+    kept = tuple(f.name for f in dataclasses.fields(Measured) if f.name != "at")
+    assert Final._fields == ("last", *kept, "follow_ups")
 
 
 def test_the_horizon_is_the_earliest_time_the_report_measures_at() -> None:
