@@ -200,3 +200,22 @@ def test_edited_matrix_files_agree(text: str) -> None:
 def test_any_text_agrees(text: str) -> None:
     """Any text at all: the same values, marks or problems both ways."""
     agrees(text)
+
+
+def test_a_file_over_the_size_limit_is_refused_with_its_size(tmp_path: Path) -> None:
+    """A file over 1 MiB is refused before it is parsed, naming its size and the limit; one
+    just under is read."""
+    from escmatrix.store.yamlio import MAX_FILE_BYTES, read_yaml
+
+    big = tmp_path / "big.yaml"
+    big.write_text("a: " + "x" * (MAX_FILE_BYTES - 3) + "\n", encoding="utf-8")
+    with pytest.raises(InvalidInput) as refused:
+        read_yaml(big, "matrix/big.yaml")
+    problem = refused.value.problems[0]
+    assert problem.location.file == "matrix/big.yaml"
+    assert f"file is {MAX_FILE_BYTES + 1:,} bytes, over the limit of {MAX_FILE_BYTES:,}" in (
+        problem.message
+    )
+    fits = tmp_path / "fits.yaml"
+    fits.write_text("a: " + "x" * (MAX_FILE_BYTES - 4) + "\n", encoding="utf-8")
+    assert len(read_yaml(fits, "matrix/fits.yaml")["a"]) == MAX_FILE_BYTES - 4

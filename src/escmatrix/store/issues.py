@@ -7,6 +7,7 @@ part, the same everywhere.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -46,6 +47,10 @@ class IssueStore:
         self.folder = root / "issues"
 
     def display(self, path: Path) -> str:
+        """The path relative to the repository, as messages name it."""
+        text, root = str(path), str(self.root)
+        if text.startswith(root) and text[len(root) : len(root) + 1] == os.sep:
+            return text[len(root) + 1 :]  # what relative_to gives, without its parsing (rebuilds)
         return str(path.relative_to(self.root))
 
     def exists(self, issue_id: str) -> bool:
@@ -96,9 +101,14 @@ class IssueStore:
     def event_files(self, issue_id: str) -> list[EventFile]:
         folder = self.folder / issue_id
         files = []
-        for path in folder.iterdir():
-            match = EVENT_NAME.match(path.name)
-            if match and path.is_symlink():
+        with os.scandir(folder) as entries:  # each entry knows if it is a link: no stat per file
+            listed = [(entry.name, entry.is_symlink()) for entry in entries]
+        for name, link in listed:
+            match = EVENT_NAME.match(name)
+            if not match:
+                continue
+            path = folder / name
+            if link:
                 raise InvalidInput(
                     [
                         Problem(
@@ -109,8 +119,7 @@ class IssueStore:
                         )
                     ]
                 )
-            if match:
-                files.append(EventFile(path, int(match[1]), match[2], match[3]))
+            files.append(EventFile(path, int(match[1]), match[2], match[3]))
         return sorted(files, key=lambda f: f.sort_key)
 
     def event_file(self, path: Path) -> EventFile:
