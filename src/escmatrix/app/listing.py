@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from escmatrix.core.calendar import known_holidays
 from escmatrix.core.clock_facts import ClockFacts
+from escmatrix.core.ladder_facts import LadderFacts
 
 if TYPE_CHECKING:
     from escmatrix.app.workspace import Workspace
@@ -39,6 +40,7 @@ _CODE = (
     "durations.py",
     "target_time.py",
     "issue.py",
+    "ladder_facts.py",
 )
 
 
@@ -58,6 +60,7 @@ class ReadFacts:
     people: dict[str, Who]
     clocks: ClockFacts
     holidays: dict[tuple[str, int], frozenset[date]]  # (code, year) -> public holidays
+    ladder: LadderFacts  # what `sweep` plans against (its clocks are `clocks`)
 
     @property
     def departed(self) -> frozenset[str]:
@@ -73,17 +76,20 @@ def facts_of(matrix: Matrix, now: datetime) -> ReadFacts:
     for person in matrix.people.values():
         if person.team in teams:
             teams[person.team].add(person.id)
+    clocks = ClockFacts.of(matrix, [t.id for t in matrix.tiers])
     return ReadFacts(
         tuple(matrix.severities),
         {team: frozenset(members) for team, members in teams.items()},
         {p.id: Who(p.name, p.left) for p in matrix.people.values()},
-        ClockFacts.of(matrix, [t.id for t in matrix.tiers]),
+        clocks,
         work_out(*holidays_around(matrix, now)),  # an unknown code: refused where a clock needs it
+        LadderFacts.of(matrix, clocks),
     )
 
 
 class ReadView:
-    """What `list` and `show` read of a workspace's matrix, from the cache when it can."""
+    """What `list`, `show` and a dry `sweep` read of a workspace's matrix, from the cache when it
+    can."""
 
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws

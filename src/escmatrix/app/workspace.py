@@ -286,19 +286,18 @@ class Workspace:
     def sweep(self, apply: bool) -> tuple[list[IssuePlan], list[Recorded]]:
         """Plan clock-driven escalations and alerts at the clock's time; with `apply`, record them
         (one commit per issue, re-planned under the lock so parallel sweeps never double up)."""
+        from escmatrix.app.listing import ReadView
         from escmatrix.core.escalation import AUTOMATION, plan_issue, plan_sweep
-        from escmatrix.core.events import MatrixRef
         from escmatrix.core.issue import fold
+        from escmatrix.core.stamps import MatrixRef
 
         now = self.clock.now()
-        plans = plan_sweep(
-            self.matrix,
-            self.issues(lambda row: row.is_active and row.status != "paused"),  # paused: no plan
-            now,
-            self.git.matrix_ref() if apply else MatrixRef(),
-        )
-        if not apply:
-            return plans, []
+        active = self.issues(lambda row: row.is_active and row.status != "paused")  # paused: none
+        if not apply:  # a dry run plans against the matrix's plain copy while the cache holds one
+            view = ReadView(self)
+            matrix = view.facts.ladder if view.key is not None else self.matrix
+            return plan_sweep(matrix, active, now, MatrixRef()), []
+        plans = plan_sweep(self.matrix, active, now, self.git.matrix_ref())
         identity = self.automation_identity()
         recorded: list[Recorded] = []
         for plan in plans:

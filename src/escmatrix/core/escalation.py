@@ -11,26 +11,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
-from escmatrix.core import events as ev
 from escmatrix.core.durations import format_duration
-from escmatrix.core.events import MatrixRef, Stamp, stamp
 from escmatrix.core.issue import IssueState
-from escmatrix.core.matrix import Matrix, Tier
+from escmatrix.core.ladder_facts import holder
 from escmatrix.core.sla import Clock, clocks, tier_response
+from escmatrix.core.stamps import MatrixRef, Stamp, stamp
+
+if TYPE_CHECKING:
+    from escmatrix.core import events as ev
+    from escmatrix.core.ladder_facts import LadderMatrix, LadderTier
 
 AUTOMATION = "automation"
 
 
 @dataclass(frozen=True)
 class TierChoice:
-    tier: Tier
+    tier: LadderTier
     engaged: str
     skipped: list[str]
 
 
 def next_available_tier(
-    matrix: Matrix, issue: IssueState, start_index: int, at: datetime
+    matrix: LadderMatrix, issue: IssueState, start_index: int, at: datetime
 ) -> TierChoice | None:
     """The first tier from `start_index` up whose holder is not out of office.
 
@@ -40,25 +44,25 @@ def next_available_tier(
     skipped: list[str] = []
     candidates = matrix.tiers[start_index:]
     for tier in candidates:
-        holder = matrix.holder(tier, issue.owner, at)
-        person = matrix.people.get(holder)
+        held_by = holder(matrix, tier, issue.owner, at)
+        person = matrix.people.get(held_by)
         if person is not None and person.is_away(at):
             gone = "has left" if person.has_left(at) else "is out of office"
-            skipped.append(f"{tier.id} skipped: {holder} {gone}")
+            skipped.append(f"{tier.id} skipped: {held_by} {gone}")
             continue
-        return TierChoice(tier, holder, skipped)
+        return TierChoice(tier, held_by, skipped)
     if not candidates:
         return None
     top = candidates[-1]
     return TierChoice(
         top,
-        matrix.holder(top, issue.owner, at),
+        holder(matrix, top, issue.owner, at),
         [*skipped[:-1], f"nobody above can be reached; {top.id} taken anyway"],
     )
 
 
 def _trigger(
-    matrix: Matrix, issue: IssueState, now: datetime, by_name: dict[str, Clock]
+    matrix: LadderMatrix, issue: IssueState, now: datetime, by_name: dict[str, Clock]
 ) -> str | None:
     """Why the current tier should hand the issue up now, or None."""
     try:
@@ -113,22 +117,45 @@ def _alerts(issue: IssueState, items: list[Clock]) -> list[tuple[str, Clock]]:
     return out
 
 
+class Planned(NamedTuple):
+    """An event the sweep would record, as its kind and fields: made (and validated) only when it
+    is recorded, so a dry run needs no event model."""
+
+    kind: Literal["assigned", "escalated", "alerted"]
+    fields: dict[str, Any]
+
+    def event(self) -> ev.EventBase:
+        from escmatrix.core import events as ev
+
+        made: dict[str, type[ev.EventBase]] = {
+            "assigned": ev.Assigned,
+            "escalated": ev.Escalated,
+            "alerted": ev.Alerted,
+        }
+        return made[self.kind](**self.fields)
+
+
 @dataclass
 class IssuePlan:
     """What the sweep does to one issue, with the reasons in words."""
 
     issue: IssueState
-    events: list[ev.EventBase] = field(default_factory=list)
+    planned: list[Planned] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
-        return not self.events
+        return not self.planned
+
+    @property
+    def events(self) -> list[ev.EventBase]:
+        """The planned events, as the models that are recorded."""
+        return [p.event() for p in self.planned]
 
 
 def _departed_owner(
-    matrix: Matrix, issue: IssueState, now: datetime, stamped: Stamp
-) -> ev.Assigned | None:
+    matrix: LadderMatrix, issue: IssueState, now: datetime, stamped: Stamp
+) -> Planned | None:
     """An owner who has left hands the issue to the category's first owner still here."""
     owner = matrix.people.get(issue.owner)
     if owner is None or not owner.has_left(now):
@@ -141,15 +168,13 @@ def _departed_owner(
     ]
     if not here:
         return None
-    return ev.Assigned(
-        **stamped,
-        owner=here[0],
-        previous=issue.owner,
-        reason=f"{issue.owner} left on {owner.left}; handed to the category's {here[0]}",
+    reason = f"{issue.owner} left on {owner.left}; handed to the category's {here[0]}"
+    return Planned(
+        "assigned", {**stamped, "owner": here[0], "previous": issue.owner, "reason": reason}
     )
 
 
-def missing_references(matrix: Matrix, issue: IssueState) -> list[str]:
+def missing_references(matrix: LadderMatrix, issue: IssueState) -> list[str]:
     """What the issue names that the matrix no longer has (a removed severity, category, tier)."""
     gone = []
     if issue.severity not in matrix.severities:
@@ -161,7 +186,7 @@ def missing_references(matrix: Matrix, issue: IssueState) -> list[str]:
     return gone
 
 
-def plan_issue(matrix: Matrix, issue: IssueState, now: datetime, ref: MatrixRef) -> IssuePlan:
+def plan_issue(matrix: LadderMatrix, issue: IssueState, now: datetime, ref: MatrixRef) -> IssuePlan:
     plan = IssuePlan(issue)
     if not issue.is_active or issue.status == "paused":
         return plan
@@ -177,8 +202,10 @@ def plan_issue(matrix: Matrix, issue: IssueState, now: datetime, ref: MatrixRef)
     stamped: Stamp = stamp(now, AUTOMATION, ref)
     handoff = _departed_owner(matrix, issue, now, stamped)
     if handoff is not None:
-        plan.events.append(handoff)
-        plan.lines.append(f"reassign {issue.owner} → {handoff.owner}: {handoff.reason}")
+        plan.planned.append(handoff)
+        plan.lines.append(
+            f"reassign {issue.owner} → {handoff.fields['owner']}: {handoff.fields['reason']}"
+        )
     reason = _trigger(matrix, issue, now, by_name)
     if reason is not None:
         index = matrix.tier_index(issue.tier)
@@ -187,21 +214,26 @@ def plan_issue(matrix: Matrix, issue: IssueState, now: datetime, ref: MatrixRef)
             plan.lines.append(f"cannot escalate past the top tier ({issue.tier}): {reason}")
         else:
             full = reason + "".join(f"; {note}" for note in choice.skipped)
-            plan.events.append(
-                ev.Escalated(
-                    **stamped,
-                    tier=choice.tier.id,
-                    previous=issue.tier,
-                    engaged=choice.engaged,
-                    reason=full,
-                    automatic=True,
+            plan.planned.append(
+                Planned(
+                    "escalated",
+                    {
+                        **stamped,
+                        "tier": choice.tier.id,
+                        "previous": issue.tier,
+                        "engaged": choice.engaged,
+                        "reason": full,
+                        "automatic": True,
+                    },
                 )
             )
             plan.lines.append(
                 f"escalate {issue.tier} → {choice.tier.id} ({choice.engaged}): {full}"
             )
     for kind, clock in _alerts(issue, items):
-        plan.events.append(ev.Alerted(**stamped, alert=kind, clock=clock.name, due=clock.due))
+        plan.planned.append(
+            Planned("alerted", {**stamped, "alert": kind, "clock": clock.name, "due": clock.due})
+        )
         verb = {"breached": "breached", "at-risk": "at risk", "update-due": "update due"}[kind]
         plan.lines.append(
             f"{verb}: {clock.name} due {clock.due:%Y-%m-%d %H:%M} UTC "
@@ -211,12 +243,12 @@ def plan_issue(matrix: Matrix, issue: IssueState, now: datetime, ref: MatrixRef)
 
 
 def plan_sweep(
-    matrix: Matrix, issues: list[IssueState], now: datetime, ref: MatrixRef
+    matrix: LadderMatrix, issues: list[IssueState], now: datetime, ref: MatrixRef
 ) -> list[IssuePlan]:
     """Plans for every active issue that needs something, most severe first."""
     order = {sev: i for i, sev in enumerate(matrix.severities)}
     plans = [plan_issue(matrix, s, now, ref) for s in issues]
-    chosen = [p for p in plans if p.events or p.lines]
+    chosen = [p for p in plans if p.planned or p.lines]
     return sorted(
         chosen, key=lambda p: (order.get(p.issue.severity, 99), p.issue.opened_at, p.issue.id)
     )

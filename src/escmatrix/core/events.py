@@ -2,33 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from typing import Annotated, ClassVar, Literal, NamedTuple, TypedDict, get_args
+from datetime import UTC, date
+from typing import Annotated, ClassVar, Literal, get_args
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
 
+from escmatrix.core.stamps import MatrixRef as MatrixRef
+from escmatrix.core.stamps import Stamp as Stamp
+from escmatrix.core.stamps import stamp as stamp
 from escmatrix.core.types import Id, Text
-
-
-class MatrixRef(NamedTuple):
-    """The matrix a decision is made under: by content (the tree id of matrix/, which a rebase or a
-    cherry-pick keeps) and, as a hint, the last commit that changed it."""
-
-    commit: str = ""
-    tree: str = ""
-
-
-class Stamp(TypedDict):
-    """Who, when and under which matrix: the fields every event starts with."""
-
-    at: datetime
-    actor: str
-    matrix: str
-    matrix_tree: str
-
-
-def stamp(at: datetime, actor: str, ref: MatrixRef) -> Stamp:
-    return {"at": at, "actor": actor, "matrix": ref.commit, "matrix_tree": ref.tree}
 
 
 class EventBase(BaseModel):

@@ -7,12 +7,50 @@ lengths (`12h`) count elapsed hours from the first handoff.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
-from escmatrix.core.matrix.schedules import Layer, Schedule, ScheduleOverride
+if TYPE_CHECKING:  # what a schedule is read through: the matrix's models and the plain copies
+    # (`core.ladder_facts`) both are one
+
+    class Layer(Protocol):
+        @property
+        def id(self) -> str: ...
+        @property
+        def rotation(self) -> Sequence[str]: ...
+        @property
+        def timezone(self) -> str: ...
+        @property
+        def handoff(self) -> str: ...
+        @property
+        def length(self) -> str: ...
+        @property
+        def starts(self) -> date: ...
+        @property
+        def hours(self) -> str | None: ...
+
+    class ScheduleOverride(Protocol):
+        @property
+        def person(self) -> str: ...
+        @property
+        def starts(self) -> datetime: ...
+        @property
+        def until(self) -> datetime: ...
+        @property
+        def note(self) -> str | None: ...
+
+    class OnCallSchedule(Protocol):
+        @property
+        def id(self) -> str: ...
+        @property
+        def layers(self) -> Sequence[Layer]: ...
+        @property
+        def overrides(self) -> Sequence[ScheduleOverride]: ...
+
+    Schedule = OnCallSchedule
 
 
 @dataclass(frozen=True)

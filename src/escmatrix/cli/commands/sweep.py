@@ -45,7 +45,7 @@ def sweep(
                         "severity": p.issue.severity,
                         "tier": p.issue.tier,
                         "actions": p.lines,
-                        "events": [getattr(e, "event", "") for e in p.events],
+                        "events": [e.kind for e in p.planned],
                     }
                     for p in plans
                 ],

@@ -109,18 +109,9 @@ class Matrix:
     def holder(self, tier: Tier, owner_id: str, at: datetime | None = None) -> str:
         """The person who holds `tier` for an issue owned by `owner_id` (at `at`, a tier held by
         an on-call schedule is whoever it names then)."""
-        if tier.schedule is not None and at is not None and tier.schedule in self.schedules:
-            from escmatrix.core.oncall import who_is_on_call
+        from escmatrix.core.ladder_facts import holder
 
-            person = who_is_on_call(self.schedules[tier.schedule], at).person
-            if person is not None:
-                return person
-        if tier.held_by == "owner":
-            return owner_id
-        team = self.team_of(owner_id)
-        if team is None:
-            return owner_id
-        return {"lead": team.lead, "manager": team.manager, "sponsor": team.sponsor}[tier.held_by]
+        return holder(self, tier, owner_id, at)
 
     def may_override(self, person_id: str) -> bool:
         return _allowed(self, person_id, self.governance.overrides.allowed)

@@ -12,6 +12,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from escmatrix.core import ladder_facts
 from escmatrix.core.audit_rules import KEY_PATTERN
 from escmatrix.core.matrix.base import Model
 from escmatrix.core.types import Id, Text, Timezone
@@ -64,13 +65,11 @@ class Person(Model):
     )
 
     def has_left(self, when: datetime | date) -> bool:
-        day = when.date() if isinstance(when, datetime) else when
-        return self.left is not None and day >= self.left
+        return ladder_facts.has_left(self.left, when)
 
     def is_away(self, when: datetime) -> bool:
         """Out of office that day, or gone for good: routing and the ladder pass them by."""
-        day = when.date()
-        return self.has_left(day) or any(a.starts <= day <= a.until for a in self.out_of_office)
+        return ladder_facts.is_away(self.left, self.out_of_office, when)
 
 
 class PeopleFile(Model):

@@ -1,0 +1,275 @@
+"""What the sweep reads of the matrix, as protocols, and a plain copy of it.
+
+`core.escalation` plans an issue's clock-driven escalations and alerts against a `LadderMatrix`:
+what its clocks read (`core.clock_facts.ClockMatrix`), the categories' owners, the ladder's tiers
+and when each hands an issue up, people's availability, the teams' lead, manager and sponsor, and
+the on-call schedules. The validated `Matrix` is one; `LadderFacts` is another, made of plain
+frozen dataclasses that the local cache keeps, so that `sweep` plans without loading the matrix
+models. `holder` is the one place that says who holds a tier, for both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Protocol
+
+from escmatrix.core.calendar import Hours
+from escmatrix.core.clock_facts import ClockFacts, PlainContracts, PlainTargets
+
+if TYPE_CHECKING:  # for type checking only: creating Protocol classes costs import time
+    from escmatrix.core.clock_facts import ClockMatrix, TierTime
+    from escmatrix.core.oncall import OnCallSchedule
+
+    class AutoRules(Protocol):
+        @property
+        def no_acknowledgement(self) -> bool: ...
+        @property
+        def no_update(self) -> bool: ...
+        @property
+        def resolution_percent(self) -> int | None: ...
+
+    class LadderTier(TierTime, Protocol):
+        @property
+        def held_by(self) -> str: ...
+        @property
+        def schedule(self) -> str | None: ...
+        @property
+        def auto_escalate(self) -> AutoRules: ...
+
+    class Owners(Protocol):
+        @property
+        def primary(self) -> str: ...
+        @property
+        def backups(self) -> Sequence[str]: ...
+
+    class Stretch(Protocol):
+        @property
+        def starts(self) -> date: ...
+        @property
+        def until(self) -> date: ...
+
+    class Available(Protocol):
+        @property
+        def team(self) -> str | None: ...
+        @property
+        def left(self) -> date | None: ...
+        @property
+        def out_of_office(self) -> Sequence[Stretch]: ...
+        def has_left(self, when: datetime | date) -> bool: ...
+        def is_away(self, when: datetime) -> bool: ...
+
+    class Holders(Protocol):
+        @property
+        def lead(self) -> str: ...
+        @property
+        def manager(self) -> str: ...
+        @property
+        def sponsor(self) -> str: ...
+
+    class LadderMatrix(ClockMatrix, Protocol):
+        """What `core.escalation` reads of a matrix."""
+
+        @property
+        def categories(self) -> Mapping[str, Owners]: ...
+        @property
+        def tiers(self) -> Sequence[LadderTier]: ...
+        @property
+        def people(self) -> Mapping[str, Available]: ...
+        @property
+        def teams(self) -> Mapping[str, Holders]: ...
+        @property
+        def schedules(self) -> Mapping[str, OnCallSchedule]: ...
+        def tier(self, tier_id: str) -> LadderTier: ...
+        def tier_index(self, tier_id: str) -> int: ...
+
+
+def holder(matrix: LadderMatrix, tier: LadderTier, owner_id: str, at: datetime | None) -> str:
+    """The person who holds `tier` for an issue owned by `owner_id` (at `at`, a tier held by an
+    on-call schedule is whoever it names then; nobody named: `held_by` decides)."""
+    if tier.schedule is not None and at is not None and tier.schedule in matrix.schedules:
+        from escmatrix.core.oncall import who_is_on_call
+
+        person = who_is_on_call(matrix.schedules[tier.schedule], at).person
+        if person is not None:
+            return person
+    if tier.held_by == "owner":
+        return owner_id
+    owner = matrix.people.get(owner_id)
+    team = matrix.teams.get(owner.team) if owner is not None and owner.team else None
+    if team is None:
+        return owner_id
+    return {"lead": team.lead, "manager": team.manager, "sponsor": team.sponsor}[tier.held_by]
+
+
+def has_left(left: date | None, when: datetime | date) -> bool:
+    """Gone for good by `when` (from the day they left)."""
+    day = when.date() if isinstance(when, datetime) else when
+    return left is not None and day >= left
+
+
+def is_away(left: date | None, out_of_office: Sequence[Stretch], when: datetime) -> bool:
+    """Out of office that day (both dates inclusive), or gone for good: routing and the ladder
+    pass them by."""
+    day = when.date()
+    return has_left(left, day) or any(a.starts <= day <= a.until for a in out_of_office)
+
+
+@dataclass(frozen=True)
+class PlainRules:
+    no_acknowledgement: bool
+    no_update: bool
+    resolution_percent: int | None
+
+
+@dataclass(frozen=True)
+class PlainRung:
+    id: str
+    response_time: timedelta
+    held_by: str
+    schedule: str | None
+    auto_escalate: PlainRules
+
+
+@dataclass(frozen=True)
+class PlainOwners:
+    primary: str
+    backups: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PlainStretch:
+    starts: date
+    until: date
+
+
+@dataclass(frozen=True)
+class PlainPerson:
+    team: str | None
+    left: date | None
+    out_of_office: tuple[PlainStretch, ...]
+
+    def has_left(self, when: datetime | date) -> bool:
+        return has_left(self.left, when)
+
+    def is_away(self, when: datetime) -> bool:
+        return is_away(self.left, self.out_of_office, when)
+
+
+@dataclass(frozen=True)
+class PlainHolders:
+    lead: str
+    manager: str
+    sponsor: str
+
+
+@dataclass(frozen=True)
+class PlainLayer:
+    id: str
+    rotation: tuple[str, ...]
+    timezone: str
+    handoff: str
+    length: str
+    starts: date
+    hours: str | None
+
+
+@dataclass(frozen=True)
+class PlainCover:
+    person: str
+    starts: datetime
+    until: datetime
+    note: str | None
+
+
+@dataclass(frozen=True)
+class PlainSchedule:
+    id: str
+    layers: tuple[PlainLayer, ...]
+    overrides: tuple[PlainCover, ...]
+
+
+@dataclass(frozen=True)
+class LadderFacts:
+    """A plain copy of what the sweep reads of a matrix."""
+
+    clocks: ClockFacts
+    categories: dict[str, PlainOwners]
+    tiers: tuple[PlainRung, ...]
+    people: dict[str, PlainPerson]
+    teams: dict[str, PlainHolders]
+    schedules: dict[str, PlainSchedule]
+
+    @property
+    def severities(self) -> dict[str, PlainTargets]:
+        return self.clocks.severities
+
+    @property
+    def customers(self) -> dict[str, PlainContracts]:
+        return self.clocks.customers
+
+    @property
+    def partners(self) -> dict[str, PlainContracts]:
+        return self.clocks.partners
+
+    @property
+    def calendars(self) -> dict[str, Hours]:
+        return self.clocks.calendars
+
+    def tier_index(self, tier_id: str) -> int:
+        for index, tier in enumerate(self.tiers):
+            if tier.id == tier_id:
+                return index
+        raise KeyError(tier_id)
+
+    def tier(self, tier_id: str) -> PlainRung:
+        return self.tiers[self.tier_index(tier_id)]
+
+    @classmethod
+    def of(cls, matrix: LadderMatrix, clocks: ClockFacts) -> LadderFacts:
+        """The copy of `matrix`, whose clock facts are `clocks`."""
+        return cls(
+            clocks,
+            {k: PlainOwners(c.primary, tuple(c.backups)) for k, c in matrix.categories.items()},
+            tuple(
+                PlainRung(
+                    t.id,
+                    t.response_time,
+                    t.held_by,
+                    t.schedule,
+                    PlainRules(
+                        t.auto_escalate.no_acknowledgement,
+                        t.auto_escalate.no_update,
+                        t.auto_escalate.resolution_percent,
+                    ),
+                )
+                for t in matrix.tiers
+            ),
+            {
+                k: PlainPerson(
+                    p.team, p.left, tuple(PlainStretch(a.starts, a.until) for a in p.out_of_office)
+                )
+                for k, p in matrix.people.items()
+            },
+            {k: PlainHolders(t.lead, t.manager, t.sponsor) for k, t in matrix.teams.items()},
+            {
+                k: PlainSchedule(
+                    s.id,
+                    tuple(
+                        PlainLayer(
+                            x.id,
+                            tuple(x.rotation),
+                            x.timezone,
+                            x.handoff,
+                            x.length,
+                            x.starts,
+                            x.hours,
+                        )
+                        for x in s.layers
+                    ),
+                    tuple(PlainCover(o.person, o.starts, o.until, o.note) for o in s.overrides),
+                )
+                for k, s in matrix.schedules.items()
+            },
+        )
