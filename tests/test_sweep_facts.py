@@ -24,6 +24,7 @@ from escmatrix.core.matrix.schedules import ScheduleOverride
 from escmatrix.core.stamps import MatrixRef
 from tests.support import Repo
 from tests.test_clock_plans import CUSTOMERS, SEVERITIES, example
+from tests.test_list_deadlines import run
 from tests.test_properties_fold import EXAMPLES, OPENED, SETTINGS, T0, later_event
 from tests.test_state_codec import OFFSETS, shifted
 
@@ -156,3 +157,18 @@ def test_an_owner_who_has_left_is_replaced_on_the_copy_as_on_the_matrix() -> Non
     got = plan_issue(plain(matrix), state, now, REF)
     assert [p.kind for p in got.planned][:1] == ["assigned"]
     assert (got.lines, got.planned) == (expected.lines, expected.planned)
+
+
+def test_piped_output_is_plain_and_a_forced_terminal_gets_colour(tmp_repo: Repo) -> None:
+    """Laid-out output (the sweep's) decides "no terminal" without Rich from the settings Rich
+    reads: piped it is plain text, with FORCE_COLOR or TTY_COMPATIBLE=1 Rich styles it, and
+    TTY_COMPATIBLE=0 or an empty FORCE_COLOR keep it plain."""
+    issue = tmp_repo.open("Checkout is down", "product-defect", "sev1")
+    late = "2026-03-03T09:00:00Z"
+    plain_text = run(tmp_repo.path, "sweep", now=late)
+    assert plain_text.startswith(issue) and "\x1b[" not in plain_text
+    for env in ({"FORCE_COLOR": "1"}, {"TTY_COMPATIBLE": "1"}):
+        styled = run(tmp_repo.path, "sweep", now=late, env=env)
+        assert styled.startswith(f"\x1b[1m{issue}"), env
+    for env in ({"TTY_COMPATIBLE": "0", "FORCE_COLOR": "1"}, {"FORCE_COLOR": ""}):
+        assert run(tmp_repo.path, "sweep", now=late, env=env) == plain_text, env

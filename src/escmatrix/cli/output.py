@@ -32,8 +32,7 @@ def print_laid_out(lines: list[list[tuple[str, str]]], *, wrap: bool = False) ->
     """Print lines as (text, style) pieces, text shown literally. Piped or without colour they go
     straight to stdout, one per line and never wrapped, because Rich takes ~0.2 s per thousand
     lines; on a colour terminal Rich styles them (and wraps them, with `wrap`)."""
-    console = stdout()
-    if console.color_system is None:
+    if no_terminal() or stdout().color_system is None:
         sys.stdout.write("".join("".join(literal(t) for t, _ in line) + "\n" for line in lines))
         return
     from rich.text import Text
@@ -44,7 +43,28 @@ def print_laid_out(lines: list[list[tuple[str, str]]], *, wrap: bool = False) ->
             text.append(literal(piece), style)
         text.append("\n")
     text.rstrip()
-    console.print(text)
+    stdout().print(text)
+
+
+def no_terminal() -> bool:
+    """Whether Rich would find no terminal on stdout, and so use no colour: decided from the
+    settings it reads (TTY_COMPATIBLE, FORCE_COLOR, then whether stdout is a TTY) without
+    importing it (~20 ms), since output piped to a script or a file is the common case. Anything
+    else (a terminal, a Jupyter kernel, where Rich colours without one) is left to Rich."""
+    import builtins
+
+    compatible = os.environ.get("TTY_COMPATIBLE", "")
+    if compatible == "1" or hasattr(builtins, "get_ipython"):
+        return False
+    if compatible == "0":
+        return True
+    force = os.environ.get("FORCE_COLOR")
+    if force is not None:
+        return force == ""
+    try:
+        return not sys.stdout.isatty()
+    except ValueError:  # closed
+        return True
 
 
 def literal(value: object) -> str:
