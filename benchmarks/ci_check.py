@@ -3,9 +3,11 @@
     python benchmarks/ci_check.py
 
 Generates a 1,000-issue repository in a temporary folder, runs each benchmarked command once
-and fails if any exits non-zero, or if `list --status all --format json` and `show ID --format
-json` differ with and without `--no-cache` (checked on the fresh cache, after `open`, `update`
-and `escalate` have committed, and after the cache is deleted and rebuilt). Timings are printed
+and fails if any exits non-zero, or if `list --status all --format json`, `show ID --format
+json`, `sweep --format json` (a dry run, planned on the cached copy of the matrix) and `report
+--format json` (finished issues from their cached final records) differ with and without
+`--no-cache` (checked on the fresh cache, after `open`, `update` and `escalate` have committed,
+and after the cache is deleted and rebuilt). Timings are printed
 for information only. The temporary repository is removed afterwards.
 """
 
@@ -26,8 +28,8 @@ from run import ESCMATRIX, Bench, ms  # noqa: E402
 
 
 class Check:
-    def __init__(self, bench: Bench) -> None:
-        self.bench = bench
+    def __init__(self, bench: Bench, report: bool) -> None:
+        self.bench, self.report = bench, report
         self.failures: list[str] = []
         self.timings: list[tuple[str, float]] = []
 
@@ -46,6 +48,8 @@ class Check:
         b = self.bench
         queries = [["list", "--status", "all", "--format", "json"]]
         queries += [["show", i, "--format", "json"] for i in issue_ids]
+        queries += [["sweep", "--format", "json"]]
+        queries += [["report", "--format", "json"]] if self.report else []
         for query in queries:
             label = " ".join(query)
             cached = self.run(f"{label} ({when})", b.esc(*query))
@@ -77,8 +81,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{meta['seconds']['total']:.1f} s"
         )
         bench = Bench(repo, meta, runs=1, timeout=300)
-        check = Check(bench)
         no_cache, has_report = bench.supports()
+        check = Check(bench, has_report)
         show_ids = [bench.show_id, bench.updatable[0], bench.escalatable[0]]
         esc = bench.esc
         check.run("escmatrix --help", [ESCMATRIX, "--help"])

@@ -46,6 +46,23 @@ def print_laid_out(lines: list[list[tuple[str, str]]], *, wrap: bool = False) ->
     stdout().print(text)
 
 
+def width() -> int:
+    """stdout's width in cells, as Rich gives it: without a terminal worked out as Rich does it
+    (COLUMNS, else the size of the first of stdin, stdout and stderr that has one, else 80)
+    without importing Rich."""
+    if not no_terminal():
+        return stdout().width
+    columns = os.environ.get("COLUMNS")
+    if columns is not None and columns.isdigit():
+        return int(columns)
+    for descriptor in (0, 1, 2):
+        try:
+            return os.get_terminal_size(descriptor).columns or 80
+        except (AttributeError, ValueError, OSError):
+            continue
+    return 80
+
+
 def no_terminal() -> bool:
     """Whether Rich would find no terminal on stdout, and so use no colour: decided from the
     settings it reads (TTY_COMPATIBLE, FORCE_COLOR, then whether stdout is a TTY) without

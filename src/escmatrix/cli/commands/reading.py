@@ -158,7 +158,7 @@ def list_(
     shortest unique prefix. The "due" column says when each active issue's next clock comes due:
     red when breached, amber when at risk."""
     from escmatrix.app.listing import ReadView
-    from escmatrix.cli import output, present, render
+    from escmatrix.cli import issue_lines, output, present
     from escmatrix.cli.deadline_list import DeadlineFilter, due_data
     from escmatrix.core.errors import UsageError
     from escmatrix.core.summary import IssueFilter, select
@@ -208,11 +208,11 @@ def list_(
         output.stdout().print("no issues match", style="dim")
     else:
         labels = {i: (d.label(now), d.state) for i, d in due.items()}
-        lines = render.issue_list(
+        lines = issue_lines.issue_list(
             chosen,
             short,
             timezone(ctx),
-            output.stdout().width,
+            output.width(),
             labels if due else None,
             facts.departed,
         )
