@@ -102,7 +102,8 @@ class ReadView:
         if self.ws.matrix_key is None:
             return None
         core = Path(__file__).resolve().parents[1] / "core"
-        return derived_key(self.ws.matrix_key, (core / name for name in _CODE))
+        # this file too: it defines the facts' shape
+        return derived_key(self.ws.matrix_key, [Path(__file__), *(core / n for n in _CODE)])
 
     @cached_property
     def facts(self) -> ReadFacts:
