@@ -33,7 +33,8 @@ def print_laid_out(lines: list[list[tuple[str, str]]], *, wrap: bool = False) ->
     straight to stdout, one per line and never wrapped, because Rich takes ~0.2 s per thousand
     lines; on a colour terminal Rich styles them (and wraps them, with `wrap`)."""
     if no_terminal() or stdout().color_system is None:
-        sys.stdout.write("".join("".join(literal(t) for t, _ in line) + "\n" for line in lines))
+        # `literal` maps character by character: once per line is the same as once per piece
+        sys.stdout.write("".join(literal("".join(t for t, _ in line)) + "\n" for line in lines))
         return
     from rich.text import Text
 

@@ -159,7 +159,9 @@ class IssueCache:
         if index is None:
             return None
         if self._rows is None or self._rows[0] is not index:  # built once per process
-            self._rows = (index, [IssueSummary._make(row) for row in index.rows])
+            # rows of this version are whole IssueSummary tuples: made without `_make`'s check
+            make = tuple.__new__
+            self._rows = (index, [make(IssueSummary, row) for row in index.rows])
         return self._rows[1]
 
     def short_ids(self, fold_issue: Callable[[str], IssueState]) -> dict[str, str] | None:
