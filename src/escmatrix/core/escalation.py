@@ -5,6 +5,10 @@ response time passed without acknowledgement, no status update within the cadenc
 of the resolution target elapsed), skipping tiers whose holder is out of office, and raises an
 alert once per clock crossing (at risk, breached, update due). Planning is pure and idempotent:
 after its events are recorded, the same plan at the same time is empty.
+
+Planning reads the matrix through `core.ladder_facts.LadderMatrix`: the validated matrix, or the
+plain copy a dry sweep keeps in the local cache. The events a plan holds are kinds and fields,
+made into (validated) models only when they are recorded.
 """
 
 from __future__ import annotations
