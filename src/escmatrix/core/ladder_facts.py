@@ -103,6 +103,14 @@ def holder(matrix: LadderMatrix, tier: LadderTier, owner_id: str, at: datetime |
     return {"lead": team.lead, "manager": team.manager, "sponsor": team.sponsor}[tier.held_by]
 
 
+def rung(tiers: Sequence[TierTime], tier_id: str) -> int:
+    """Where the tier `tier_id` stands on the ladder `tiers`, lowest first (KeyError: not there)."""
+    for index, tier in enumerate(tiers):
+        if tier.id == tier_id:
+            return index
+    raise KeyError(tier_id)
+
+
 def has_left(left: date | None, when: datetime | date) -> bool:
     """Gone for good by `when` (from the day they left)."""
     day = when.date() if isinstance(when, datetime) else when
@@ -218,10 +226,7 @@ class LadderFacts:
         return self.clocks.calendars
 
     def tier_index(self, tier_id: str) -> int:
-        for index, tier in enumerate(self.tiers):
-            if tier.id == tier_id:
-                return index
-        raise KeyError(tier_id)
+        return rung(self.tiers, tier_id)
 
     def tier(self, tier_id: str) -> PlainRung:
         return self.tiers[self.tier_index(tier_id)]

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
+from escmatrix.core import ladder_facts
 from escmatrix.core.matrix.accounts import Account, AccountsFile
 from escmatrix.core.matrix.base import Model, cast_file
 from escmatrix.core.matrix.calendars import Calendar, CalendarsFile
@@ -94,10 +95,7 @@ class Matrix:
         )
 
     def tier_index(self, tier_id: str) -> int:
-        for index, tier in enumerate(self.tiers):
-            if tier.id == tier_id:
-                return index
-        raise KeyError(tier_id)
+        return ladder_facts.rung(self.tiers, tier_id)
 
     def tier(self, tier_id: str) -> Tier:
         return self.tiers[self.tier_index(tier_id)]
@@ -109,9 +107,7 @@ class Matrix:
     def holder(self, tier: Tier, owner_id: str, at: datetime | None = None) -> str:
         """The person who holds `tier` for an issue owned by `owner_id` (at `at`, a tier held by
         an on-call schedule is whoever it names then)."""
-        from escmatrix.core.ladder_facts import holder
-
-        return holder(self, tier, owner_id, at)
+        return ladder_facts.holder(self, tier, owner_id, at)
 
     def may_override(self, person_id: str) -> bool:
         return _allowed(self, person_id, self.governance.overrides.allowed)
