@@ -133,15 +133,18 @@ class Workspace:
                 return cached
         return self.store.load(self.resolve(prefix))
 
-    def issues(self, wanted: Callable[[IssueSummary], bool] | None = None) -> list[IssueState]:
-        """Folded issues, optionally filtered by their summary; from the cache when it can be trusted."""
+    def issues(
+        self, wanted: Callable[[IssueSummary], bool] | None = None, active: bool = False
+    ) -> list[IssueState]:
+        """Folded issues (`active`: active ones only), optionally filtered by their summary; from
+        the cache when it can be trusted."""
         from escmatrix.core.summary import IssueSummary
 
         if self.use_cache:
-            cached = self.cache.states(self._load, wanted or (lambda _: True))
+            cached = self.cache.states(self._load, wanted or (lambda _: True), active)
             if cached is not None:
                 return cached
-        states = self.store.load_all()
+        states = (s for s in self.store.load_all() if s.is_active or not active)
         return [s for s in states if wanted is None or wanted(IssueSummary.of(s))]
 
     def issue_events(
@@ -153,25 +156,23 @@ class Workspace:
         ids = [i for i in self.store.issue_ids() if wanted is None or i in wanted]
         return [(issue_id, self.store.events(issue_id)) for issue_id in ids]
 
-    def summaries(self) -> list[IssueSummary]:
-        """One summary row per issue: from the cache when it can be trusted, else from the files."""
-        if self.use_cache:
-            cached = self.cache.summaries(self._load)
-            if cached is not None:
-                return cached
+    def summaries(self, active: bool = False) -> list[IssueSummary]:
+        """One summary row per issue (`active`: per active issue): from the cache when it can be
+        trusted, else from the files."""
+        if self.use_cache and (cached := self.cache.summaries(self._load, active)) is not None:
+            return cached
         from escmatrix.core.summary import IssueSummary
 
-        return [IssueSummary.of(s) for s in self.store.load_all()]
+        return [IssueSummary.of(s) for s in self.store.load_all() if s.is_active or not active]
 
-    def short_ids(self, rows: list[IssueSummary]) -> dict[str, str]:
-        """Each issue id's shortest unique prefix among all issues (at least four characters)."""
-        if self.use_cache:
-            cached = self.cache.short_ids(self._load)
-            if cached is not None:
-                return cached
+    def short_ids(self) -> dict[str, str]:
+        """Each issue id's shortest unique prefix among all issues (at least four characters):
+        for every issue, or at least for those of the last `summaries`."""
+        if self.use_cache and (cached := self.cache.short_ids(self._load)) is not None:
+            return cached
         from escmatrix.core.ids import shortest_unique
 
-        return shortest_unique(r.id for r in rows)
+        return shortest_unique(self.store.issue_ids())
 
     def _load(self, issue_id: str) -> IssueState:
         return self.store.load(issue_id)
@@ -292,7 +293,7 @@ class Workspace:
         from escmatrix.core.stamps import MatrixRef
 
         now = self.clock.now()
-        active = self.issues(lambda row: row.is_active and row.status != "paused")  # paused: none
+        active = self.issues(lambda row: row.status != "paused", active=True)  # paused: no plan
         if not apply:  # a dry run plans against the matrix's plain copy while the cache holds one
             view = ReadView(self)
             matrix = view.facts.ladder if view.key is not None else self.matrix

@@ -26,7 +26,7 @@ import msgspec
 
 from escmatrix.core import ids
 from escmatrix.core.ids import shortest_unique
-from escmatrix.core.summary import IssueSummary
+from escmatrix.core.summary import ACTIVE, IssueSummary
 from escmatrix.store.journal import Journal
 
 if TYPE_CHECKING:
@@ -59,19 +59,9 @@ def _compact(row: IssueSummary) -> tuple[Any, ...]:
     )
 
 
-_REPEATED = frozenset(
-    IssueSummary._fields.index(name)
-    for name in (
-        "status",
-        "category",
-        "severity",
-        "owner",
-        "tier",
-        "engaged",
-        "customer",
-        "partner",
-    )
-)
+_STATUS = IssueSummary._fields.index("status")
+_INTERNED = ("status", "category", "severity", "owner", "tier", "engaged", "customer", "partner")
+_REPEATED = frozenset(IssueSummary._fields.index(name) for name in _INTERNED)
 
 
 class IssueCache:
@@ -81,6 +71,8 @@ class IssueCache:
         rel = root.resolve().relative_to(top.resolve()).as_posix()
         self.issues_path = "issues" if rel in ("", ".") else f"{rel}/issues"
         self._index: _Index | None = None  # the summaries last read or written by this process
+        self._active: _Index | None = None  # the active issues' rows, read or written
+        self._tree: str | None = None  # the issues/ tree either was checked against
         self._folders: tuple[str, dict[str, str]] | None = None  # (issues/ tree, folder trees)
         self._fresh: dict[str, StateEntry] = {}  # states encoded while refreshing the summaries
         self._rows: tuple[_Index, list[IssueSummary]] | None = None
@@ -153,21 +145,40 @@ class IssueCache:
 
     # -- the two views -----------------------------------------------------------------------
 
-    def summaries(self, fold_issue: Callable[[str], IssueState]) -> list[IssueSummary] | None:
-        """Every issue's summary, refreshed incrementally; None when the cache cannot be trusted."""
-        index = self._summaries_index(fold_issue)
+    def summaries(
+        self, fold_issue: Callable[[str], IssueState], active: bool = False
+    ) -> list[IssueSummary] | None:
+        """Every issue's summary (`active`: only the active issues', from a file of their own,
+        a tenth of the whole at most), refreshed incrementally; None when the cache cannot be
+        trusted."""
+        index = self._active_index() if active else None
+        index = index or self._summaries_index(fold_issue)
         if index is None:
             return None
         if self._rows is None or self._rows[0] is not index:  # built once per process
             # rows of this version are whole IssueSummary tuples: made without `_make`'s check
             make = tuple.__new__
             self._rows = (index, [make(IssueSummary, row) for row in index.rows])
-        return self._rows[1]
+        return [r for r in self._rows[1] if r.is_active] if active else self._rows[1]
 
     def short_ids(self, fold_issue: Callable[[str], IssueState]) -> dict[str, str] | None:
-        """Each issue id's shortest unique prefix, kept with the summaries."""
+        """Each issue id's shortest unique prefix among all issues, kept with the summaries (for
+        the active issues only, when only theirs were read)."""
+        if self._rows is not None and self._rows[0] is self._active:
+            return self._rows[0].short
         index = self._summaries_index(fold_issue)
         return None if index is None else index.short
+
+    def _active_index(self) -> _Index | None:
+        """The active issues' rows and short ids at HEAD's issues/ tree, if kept for it."""
+        if not self.usable() or (tree := self._issues_tree()) is None:
+            return None
+        if self._active is None or self._active.issues_tree != tree:
+            found = self._load("active.pickle")
+            ok = isinstance(found, _Index) and found.version == SUMMARIES_VERSION
+            self._active = found if ok and found.issues_tree == tree else None
+        self._tree = tree if self._active is not None else self._tree
+        return self._active
 
     def _summaries_index(self, fold_issue: Callable[[str], IssueState]) -> _Index | None:
         if not self.usable():
@@ -201,7 +212,12 @@ class IssueCache:
             self._save("folders.pickle", (tree, folders))
             self._save("summaries.pickle", index)
             self._folders = (tree, folders)
-        self._index = index
+        if self._active is None or self._active.issues_tree != tree:  # the active rows apart
+            live = [row for row in index.rows if row[_STATUS] in ACTIVE]
+            short = {row[0]: index.short[row[0]] for row in live}
+            self._active = _Index(SUMMARIES_VERSION, tree, live, short)
+            self._save("active.pickle", self._active)
+        self._index, self._tree = index, tree
         return index
 
     def _stored_folders(self, tree: str) -> dict[str, str]:
@@ -217,7 +233,7 @@ class IssueCache:
     def _current_folders(self, tree: str) -> dict[str, str]:
         """Each issue folder's tree id at HEAD, whose issues/ tree is `tree`."""
         known = self._stored_folders(tree)
-        if known or not self._index or not self._index.rows:
+        if known or self._tree is None or (self._index is not None and not self._index.rows):
             return known
         folders = self._folder_trees()
         self._save("folders.pickle", (tree, folders))
@@ -225,16 +241,18 @@ class IssueCache:
         return folders
 
     def states(
-        self, fold_issue: Callable[[str], IssueState], wanted: Callable[[IssueSummary], bool]
+        self,
+        fold_issue: Callable[[str], IssueState],
+        wanted: Callable[[IssueSummary], bool],
+        active: bool = False,
     ) -> list[IssueState] | None:
-        """Full states of the issues whose summary `wanted` accepts."""
+        """Full states of the issues whose summary `wanted` accepts (`active`: of active ones)."""
         from escmatrix.store import state_codec
 
-        summaries = self.summaries(fold_issue)
-        index = self._index
-        if summaries is None or index is None:
+        summaries = self.summaries(fold_issue, active)
+        tree = self._tree
+        if summaries is None or tree is None:
             return None
-        tree = index.issues_tree
         checked, entries = self._stored_states()
         # Every entry was checked against the issues/ tree `checked` when the file was saved: while
         # HEAD's is the same, each entry is for its folder as it is, with no folder list to load.
@@ -387,10 +405,9 @@ class IssueCache:
         out by `compute` from the issue as it is and whatever `key` stands for (the matrix): kept
         while the issue's folder tree at HEAD and `key` are unchanged. Call after `summaries`;
         None when the cache cannot be trusted."""
-        index = self._index
-        if index is None or not self.usable():
+        tree = self._tree
+        if tree is None or not self.usable():
             return None
-        tree = index.issues_tree
         stored = self._stored_derived(name, key)
         entries = stored.entries if stored is not None else {}
         folders = (

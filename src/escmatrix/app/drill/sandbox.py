@@ -169,12 +169,14 @@ class DrillWorkspace(Workspace):
 
     focus: set[str] | None = None  # the runner's: only these issues are swept at this moment
 
-    def issues(self, wanted: Callable[[IssueSummary], bool] | None = None) -> list[IssueState]:
+    def issues(
+        self, wanted: Callable[[IssueSummary], bool] | None = None, active: bool = False
+    ) -> list[IssueState]:
         from escmatrix.core.summary import IssueSummary
 
         # the sweep orders what it finds itself: the focus needs no listing of issues/
         ids = self.store.issue_ids() if self.focus is None else sorted(self.focus)
-        states = [self.issue(issue_id) for issue_id in ids]
+        states = [s for s in map(self.issue, ids) if s.is_active or not active]
         return [s for s in states if wanted is None or wanted(IssueSummary.of(s))]
 
     @cached_property
