@@ -3,12 +3,13 @@
     python benchmarks/ci_check.py
 
 Generates a 1,000-issue repository in a temporary folder, runs each benchmarked command once
-and fails if any exits non-zero, or if `list --status all --format json`, `show ID --format
-json`, `sweep --format json` (a dry run, planned on the cached copy of the matrix) and `report
---format json` (finished issues from their cached final records) differ with and without
-`--no-cache` (checked on the fresh cache, after `open`, `update` and `escalate` have committed,
-and after the cache is deleted and rebuilt). Timings are printed
-for information only. The temporary repository is removed afterwards.
+and fails if any exits non-zero, or if any of these differs with and without `--no-cache`:
+`list --status all --format json`, `list --format json` (the active rows, from their own file),
+`show ID --format json`, `sweep --format json` (a dry run, planned on the cached copy of the
+matrix) and `report --format json` (finished issues from their cached final records), each
+checked on the fresh cache, after `open`, `update` and `escalate` have committed, and after the
+cache is deleted and rebuilt. Timings are printed for information only. The temporary
+repository is removed afterwards.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ class Check:
     def same_answers(self, when: str, issue_ids: list[str]) -> None:
         """Cached and uncached output must be byte-identical."""
         b = self.bench
-        queries = [["list", "--status", "all", "--format", "json"]]
+        queries = [["list", "--status", "all", "--format", "json"], ["list", "--format", "json"]]
         queries += [["show", i, "--format", "json"] for i in issue_ids]
         queries += [["sweep", "--format", "json"]]
         queries += [["report", "--format", "json"]] if self.report else []
