@@ -33,6 +33,13 @@ def test_an_active_list_reads_the_active_rows_alone(example_repo: Repo) -> None:
     # every other status reads (and writes again) the full summaries
     same_lists(example_repo, "--status", "all")
     assert (cache / "summaries.pickle").is_file()
+    # and, the tree unchanged, writes neither file again
+    kept = {
+        name: (cache / name).stat().st_mtime_ns for name in ("active.pickle", "summaries.pickle")
+    }
+    same_lists(example_repo, "--status", "all")
+    same_lists(example_repo)
+    assert kept == {name: (cache / name).stat().st_mtime_ns for name in kept}
 
 
 def test_the_active_rows_follow_every_change(example_repo: Repo) -> None:

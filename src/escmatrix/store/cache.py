@@ -152,7 +152,10 @@ class IssueCache:
         a tenth of the whole at most), refreshed incrementally; None when the cache cannot be
         trusted."""
         index = self._active_index() if active else None
-        index = index or self._summaries_index(fold_issue)
+        if index is None:
+            index = self._summaries_index(fold_issue)
+            if index is not None and active and self._active is None:  # its file was not kept
+                self._keep_active(index)
         if index is None:
             return None
         if self._rows is None or self._rows[0] is not index:  # built once per process
@@ -212,13 +215,16 @@ class IssueCache:
             self._save("folders.pickle", (tree, folders))
             self._save("summaries.pickle", index)
             self._folders = (tree, folders)
-        if self._active is None or self._active.issues_tree != tree:  # the active rows apart
-            live = [row for row in index.rows if row[_STATUS] in ACTIVE]
-            short = {row[0]: index.short[row[0]] for row in live}
-            self._active = _Index(SUMMARIES_VERSION, tree, live, short)
-            self._save("active.pickle", self._active)
+            self._keep_active(index)
         self._index, self._tree = index, tree
         return index
+
+    def _keep_active(self, index: _Index) -> None:
+        """Keep the active issues' rows of `index` (and their short ids) in a file of their own."""
+        live = [row for row in index.rows if row[_STATUS] in ACTIVE]
+        short = {row[0]: index.short[row[0]] for row in live}
+        self._active = _Index(SUMMARIES_VERSION, index.issues_tree, live, short)
+        self._save("active.pickle", self._active)
 
     def _stored_folders(self, tree: str) -> dict[str, str]:
         """Each issue folder's tree id as of the issues/ tree `tree` (empty when not known)."""
