@@ -3,17 +3,17 @@
 `core.escalation` plans an issue's clock-driven escalations and alerts against a `LadderMatrix`:
 what its clocks read (`core.clock_facts.ClockMatrix`), the categories' owners, the ladder's tiers
 and when each hands an issue up, people's availability, the teams' lead, manager and sponsor, and
-the on-call schedules. The validated `Matrix` is one; `LadderFacts` is another, made of plain
-frozen dataclasses that the local cache keeps, so that `sweep` plans without loading the matrix
-models. `holder` is the one place that says who holds a tier, for both.
+the on-call schedules. The validated `Matrix` is one; `LadderFacts` is another, made of named
+tuples that the local cache keeps, so that `sweep` plans without loading the matrix models (every
+command that reads the cached facts makes these classes at import: a named tuple class costs a
+sixth of a dataclass's). `holder` is the one place that says who holds a tier, for both.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from escmatrix.core.calendar import Hours
 from escmatrix.core.clock_facts import ClockFacts, PlainContracts, PlainTargets
@@ -124,15 +124,13 @@ def is_away(left: date | None, out_of_office: Sequence[Stretch], when: datetime)
     return has_left(left, day) or any(a.starts <= day <= a.until for a in out_of_office)
 
 
-@dataclass(frozen=True)
-class PlainRules:
+class PlainRules(NamedTuple):
     no_acknowledgement: bool
     no_update: bool
     resolution_percent: int | None
 
 
-@dataclass(frozen=True)
-class PlainRung:
+class PlainRung(NamedTuple):
     id: str
     response_time: timedelta
     held_by: str
@@ -140,20 +138,17 @@ class PlainRung:
     auto_escalate: PlainRules
 
 
-@dataclass(frozen=True)
-class PlainOwners:
+class PlainOwners(NamedTuple):
     primary: str
     backups: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class PlainStretch:
+class PlainStretch(NamedTuple):
     starts: date
     until: date
 
 
-@dataclass(frozen=True)
-class PlainPerson:
+class PlainPerson(NamedTuple):
     team: str | None
     left: date | None
     out_of_office: tuple[PlainStretch, ...]
@@ -165,15 +160,13 @@ class PlainPerson:
         return is_away(self.left, self.out_of_office, when)
 
 
-@dataclass(frozen=True)
-class PlainHolders:
+class PlainHolders(NamedTuple):
     lead: str
     manager: str
     sponsor: str
 
 
-@dataclass(frozen=True)
-class PlainLayer:
+class PlainLayer(NamedTuple):
     id: str
     rotation: tuple[str, ...]
     timezone: str
@@ -183,23 +176,20 @@ class PlainLayer:
     hours: str | None
 
 
-@dataclass(frozen=True)
-class PlainCover:
+class PlainCover(NamedTuple):
     person: str
     starts: datetime
     until: datetime
     note: str | None
 
 
-@dataclass(frozen=True)
-class PlainSchedule:
+class PlainSchedule(NamedTuple):
     id: str
     layers: tuple[PlainLayer, ...]
     overrides: tuple[PlainCover, ...]
 
 
-@dataclass(frozen=True)
-class LadderFacts:
+class LadderFacts(NamedTuple):
     """A plain copy of what the sweep reads of a matrix."""
 
     clocks: ClockFacts
