@@ -59,12 +59,19 @@ STREAMS = {
 }
 
 
+def events_of(
+    opened: ev.Opened, severity: str, customer: str | None, later: list[tuple[ev.EventBase, int]]
+) -> list[ev.EventBase]:
+    """The stream, opened with that severity and customer, later events at their offsets."""
+    first = opened.model_copy(update={"severity": severity, "customer": customer})
+    return [first, *(shifted(e, minutes) for e, minutes in later)]
+
+
 def folded(
     opened: ev.Opened, severity: str, customer: str | None, later: list[tuple[ev.EventBase, int]]
 ) -> IssueState:
     """The state of the stream, opened with that severity and customer."""
-    first = opened.model_copy(update={"severity": severity, "customer": customer})
-    return fold(ISSUE, [first, *(shifted(e, minutes) for e, minutes in later)])
+    return fold(ISSUE, events_of(opened, severity, customer, later))
 
 
 @SETTINGS

@@ -21,7 +21,7 @@ from escmatrix.core.metrics.final import Final, Horizon, final
 from escmatrix.core.metrics.follow_ups import follow_up_items
 from escmatrix.core.metrics.report import IssueSource, build_report
 from escmatrix.core.metrics.windows import Window
-from tests.test_clock_plans import CUSTOMERS, SEVERITIES, example
+from tests.test_clock_plans import CUSTOMERS, SEVERITIES, events_of, example
 from tests.test_metrics_scenario import NOW, SINCE, UNTIL, build_scenario, isolated_env
 from tests.test_properties_fold import EXAMPLES, OPENED, SETTINGS, T0, later_event
 from tests.test_state_codec import OFFSETS, shifted
@@ -40,8 +40,7 @@ def stream(
 ) -> list[ev.EventBase]:
     """The events, opened with that severity and customer; `finish`: acknowledged and then
     resolved (and closed) after every other event, so that many streams end finished."""
-    first = opened.model_copy(update={"severity": severity, "customer": customer})
-    events = [first, *(shifted(e, minutes) for e, minutes in later)]
+    events = events_of(opened, severity, customer, later)
     if finish != "no":
         last = max(e.at for e in events)
         kinds = ["acknowledged", "resolved", "closed"][: 2 if finish == "resolved" else 3]

@@ -58,9 +58,13 @@ class ReadFacts:
     severities: tuple[str, ...]  # in the matrix's order (most severe first)
     teams: dict[str, frozenset[str]]  # team id -> its members' ids
     people: dict[str, Who]
-    clocks: ClockFacts
     holidays: dict[tuple[str, int], frozenset[date]]  # (code, year) -> public holidays
-    ladder: LadderFacts  # what `sweep` plans against (its clocks are `clocks`)
+    ladder: LadderFacts  # what `sweep` plans against, clocks included
+
+    @property
+    def clocks(self) -> ClockFacts:
+        """What `show` measures clocks against."""
+        return self.ladder.clocks
 
     @property
     def departed(self) -> frozenset[str]:
@@ -81,7 +85,6 @@ def facts_of(matrix: Matrix, now: datetime) -> ReadFacts:
         tuple(matrix.severities),
         {team: frozenset(members) for team, members in teams.items()},
         {p.id: Who(p.name, p.left) for p in matrix.people.values()},
-        clocks,
         work_out(*holidays_around(matrix, now)),  # an unknown code: refused where a clock needs it
         LadderFacts.of(matrix, clocks),
     )

@@ -50,8 +50,6 @@ if TYPE_CHECKING:  # what a schedule is read through: the matrix's models and th
         @property
         def overrides(self) -> Sequence[ScheduleOverride]: ...
 
-    Schedule = OnCallSchedule
-
 
 @dataclass(frozen=True)
 class OnCall:
@@ -122,12 +120,12 @@ def layer_holder(layer: Layer, at: datetime) -> tuple[str | None, str]:
     return person, why
 
 
-def _override(schedule: Schedule, at: datetime) -> ScheduleOverride | None:
+def _override(schedule: OnCallSchedule, at: datetime) -> ScheduleOverride | None:
     found = [o for o in schedule.overrides if o.starts <= at < o.until]
     return found[-1] if found else None
 
 
-def on_call_now(schedule: Schedule, at: datetime) -> list[str]:
+def on_call_now(schedule: OnCallSchedule, at: datetime) -> list[str]:
     """Everyone the schedule's layers (and an override) name at `at`, top layer first: a pool
     to choose from, where `who_is_on_call` gives the one holder."""
     people = [
@@ -139,7 +137,7 @@ def on_call_now(schedule: Schedule, at: datetime) -> list[str]:
     return list(dict.fromkeys(people))
 
 
-def who_is_on_call(schedule: Schedule, at: datetime) -> OnCall:
+def who_is_on_call(schedule: OnCallSchedule, at: datetime) -> OnCall:
     """The holder of `schedule` at `at`: an override, else the last layer that has someone."""
     override = _override(schedule, at)
     for layer in reversed(schedule.layers):
@@ -174,7 +172,7 @@ class Shift:
     why: str
 
 
-def _boundaries(schedule: Schedule, since: datetime, until: datetime) -> list[datetime]:
+def _boundaries(schedule: OnCallSchedule, since: datetime, until: datetime) -> list[datetime]:
     """Every moment in [since, until) where the holder may change (handoffs, hour windows,
     overrides), on the minute grid: sampled every 15 minutes plus the override edges."""
     points = {since}
@@ -192,7 +190,7 @@ def _boundaries(schedule: Schedule, since: datetime, until: datetime) -> list[da
     return sorted(points)
 
 
-def shifts(schedule: Schedule, since: datetime, until: datetime) -> Iterator[Shift]:
+def shifts(schedule: OnCallSchedule, since: datetime, until: datetime) -> Iterator[Shift]:
     """The shifts of `schedule` in [since, until), merged where the holder stays the same."""
     points = _boundaries(schedule, since, until)
     current: OnCall | None = None

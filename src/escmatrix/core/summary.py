@@ -58,6 +58,11 @@ class IssueFilter(NamedTuple):
     customer: str | None = None
     partner: str | None = None
 
+    @property
+    def active_only(self) -> bool:
+        """Whether only active issues can match (the active issues' rows are enough)."""
+        return self.status == "active" or self.status in ACTIVE
+
     def matches(self, row: IssueSummary) -> bool:
         return (
             (

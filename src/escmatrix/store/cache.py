@@ -162,7 +162,9 @@ class IssueCache:
             # rows of this version are whole IssueSummary tuples: made without `_make`'s check
             make = tuple.__new__
             self._rows = (index, [make(IssueSummary, row) for row in index.rows])
-        return [r for r in self._rows[1] if r.is_active] if active else self._rows[1]
+        if active and index is not self._active:  # the whole index: its active rows
+            return [r for r in self._rows[1] if r.is_active]
+        return self._rows[1]
 
     def short_ids(self, fold_issue: Callable[[str], IssueState]) -> dict[str, str] | None:
         """Each issue id's shortest unique prefix among all issues, kept with the summaries (for

@@ -161,7 +161,7 @@ def list_(
     from escmatrix.cli import issue_lines, output, present
     from escmatrix.cli.deadline_list import DeadlineFilter, due_data
     from escmatrix.core.errors import UsageError
-    from escmatrix.core.summary import ACTIVE, IssueFilter, select
+    from escmatrix.core.summary import IssueFilter, select
 
     if status not in STATUSES:
         raise UsageError(f"unknown --status {status!r}", hint=f"one of: {', '.join(STATUSES)}")
@@ -187,7 +187,7 @@ def list_(
         partner,
     )
     by_deadline = DeadlineFilter.of(breached, at_risk, due_within, waiting_on)
-    rows = ws.summaries(active=status in ("active", *ACTIVE))  # the others need every row
+    rows = ws.summaries(active=wanted.active_only)
     short = ws.short_ids()
     chosen = select(rows, wanted, list(facts.severities))
     now = ws.clock.now()
