@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import msgspec
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -79,7 +79,7 @@ def write_history(root: Path, issue_id: str, order: list[int]) -> IssueStore:
 def reference_state() -> dict[str, object]:
     with tempfile.TemporaryDirectory() as tmp:
         store = write_history(Path(tmp), ISSUE, list(range(len(HISTORY))))
-        return dataclasses.asdict(store.load(ISSUE))
+        return msgspec.structs.asdict(store.load(ISSUE))
 
 
 @settings(max_examples=40, deadline=None, database=None)
@@ -89,7 +89,7 @@ def test_fold_is_the_same_whatever_order_files_were_written(order: list[int]) ->
     with tempfile.TemporaryDirectory() as tmp:
         store = write_history(Path(tmp), ISSUE, order)
         assert [f.sort_key[:2] for f in store.event_files(ISSUE)] == [(s, r) for s, r, _ in HISTORY]
-        assert dataclasses.asdict(store.load(ISSUE)) == reference_state()
+        assert msgspec.structs.asdict(store.load(ISSUE)) == reference_state()
 
 
 def test_concurrent_events_sort_by_random_part_not_by_clock(tmp_path: Path) -> None:
@@ -118,7 +118,9 @@ def test_fold_is_pure() -> None:
     """Folding the same events twice gives equal states and leaves the events unchanged."""
     events = [e for _, _, e in HISTORY]
     dumped = [e.model_dump() for e in events]
-    assert dataclasses.asdict(fold(ISSUE, events)) == dataclasses.asdict(fold(ISSUE, events))
+    assert msgspec.structs.asdict(fold(ISSUE, events)) == msgspec.structs.asdict(
+        fold(ISSUE, events)
+    )
     assert [e.model_dump() for e in events] == dumped
 
 

@@ -3,12 +3,12 @@ is the state the validating path folds from the event files, for any stream of e
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -37,8 +37,8 @@ def canonical(value: Any) -> Any:
         return (type(value).__name__, sorted(repr(canonical(v)) for v in value))
     if isinstance(value, dict):
         return ("dict", sorted((k, canonical(v)) for k, v in value.items()))
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = [(f.name, canonical(getattr(value, f.name))) for f in dataclasses.fields(value)]
+    if isinstance(value, msgspec.Struct):
+        fields = [(name, canonical(getattr(value, name))) for name in value.__struct_fields__]
         return (type(value).__name__, fields)
     if isinstance(value, ev.EventBase):
         return (type(value).__name__, canonical(value.model_dump()))

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from escmatrix.core.errors import EscmatrixError
 from escmatrix.store.issues import EVENT_NAME
@@ -32,7 +33,7 @@ def from_event_files(ws: Workspace, entry: LogEntry) -> LogEntry:
         actors.append(event.actor)
     if not kinds:
         return entry
-    return replace(
+    return msgspec.structs.replace(
         entry,
         action=", ".join(dict.fromkeys(kinds)),
         actor=", ".join(dict.fromkeys(actors)),

@@ -15,11 +15,12 @@ everything out from the matrix, and the two give the same answers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
+
+import msgspec
 
 from escmatrix.core.calendar import known_holidays
 from escmatrix.core.clock_facts import ClockFacts
@@ -51,8 +52,7 @@ class Who(NamedTuple):
     left: date | None
 
 
-@dataclass(frozen=True)
-class ReadFacts:
+class ReadFacts(msgspec.Struct, frozen=True):
     """What `list` and `show` need of the matrix."""
 
     severities: tuple[str, ...]  # in the matrix's order (most severe first)

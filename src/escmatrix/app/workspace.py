@@ -7,11 +7,12 @@ event files and makes exactly one commit, or leaves nothing behind.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from escmatrix.app.clock import Clock
 from escmatrix.core.errors import EscmatrixError, Refused
@@ -43,8 +44,7 @@ def _load_matrix(root: Path) -> Matrix:
     return load_matrix(root)
 
 
-@dataclass(frozen=True)
-class Recorded:
+class Recorded(msgspec.Struct, frozen=True):
     """What a mutating command did: the new state, the files it added and its commit."""
 
     state: IssueState
@@ -437,7 +437,7 @@ class Workspace:
             lambda events: self._message(action, issue_id, events, fallback=describe(before[0])),
         )
         assert recorded is not None
-        return replace(recorded, before=before[0])
+        return msgspec.structs.replace(recorded, before=before[0])
 
     def reroute(
         self, prefix: str, change: dict[str, Any] | None = None

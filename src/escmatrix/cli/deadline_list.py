@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from escmatrix.core.deadlines import Deadline, due_within
 from escmatrix.core.errors import UsageError
@@ -15,8 +16,7 @@ if TYPE_CHECKING:
 WAITING_ON = ("customer", "partner")
 
 
-@dataclass(frozen=True)
-class DeadlineFilter:
+class DeadlineFilter(msgspec.Struct, frozen=True):
     states: frozenset[str]  # empty: any
     within: timedelta | None
     waiting_on: str | None

@@ -2,16 +2,17 @@
 
 `core.sla` measures an issue's clocks against a `ClockMatrix`: the severities' targets, the
 customers' and partners' contract targets, the calendars and the ladder's response times. The
-validated `Matrix` is one; `ClockFacts` is another, made of plain frozen dataclasses that the local
+validated `Matrix` is one; `ClockFacts` is another, made of frozen msgspec Structs that the local
 cache keeps, so that `show` measures an issue's clocks without loading the matrix models.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Protocol
+
+import msgspec
 
 from escmatrix.core.calendar import Hours
 
@@ -68,36 +69,31 @@ if TYPE_CHECKING:  # for type checking only: creating Protocol classes costs imp
         def tier(self, tier_id: str) -> TierTime: ...
 
 
-@dataclass(frozen=True)
-class PlainTargets:
+class PlainTargets(msgspec.Struct, frozen=True):
     first_response: timedelta
     update_every: timedelta
     resolution: timedelta
     calendar: str
 
 
-@dataclass(frozen=True)
-class PlainTerms:
+class PlainTerms(msgspec.Struct, frozen=True):
     first_response: timedelta | None
     update_every: timedelta | None
     resolution: timedelta | None
     calendar: str | None
 
 
-@dataclass(frozen=True)
-class PlainContracts:
+class PlainContracts(msgspec.Struct, frozen=True):
     id: str
     targets: dict[str, PlainTerms]
 
 
-@dataclass(frozen=True)
-class PlainTier:
+class PlainTier(msgspec.Struct, frozen=True):
     id: str
     response_time: timedelta
 
 
-@dataclass(frozen=True)
-class ClockFacts:
+class ClockFacts(msgspec.Struct, frozen=True):
     """A plain copy of what clocks read of a matrix (targets keep how they were written)."""
 
     severities: dict[str, PlainTargets]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Literal
+
+import msgspec
 
 if TYPE_CHECKING:  # imported by the fold itself: a state read from the cache needs no models
     from escmatrix.core import events as ev
@@ -13,16 +14,14 @@ Status = Literal["open", "acknowledged", "paused", "resolved", "closed"]
 ACTIVE: frozenset[str] = frozenset({"open", "acknowledged", "paused"})
 
 
-@dataclass
-class Pause:
+class Pause(msgspec.Struct):
     start: datetime
     waiting_on: str
     reason: str
     end: datetime | None = None
 
 
-@dataclass
-class Override:
+class Override(msgspec.Struct):
     at: datetime
     actor: str
     reason: str
@@ -33,23 +32,20 @@ class Override:
     learning: str | None = None
 
 
-@dataclass
-class TimelineEntry:
+class TimelineEntry(msgspec.Struct):
     at: datetime
     actor: str
     kind: str
     summary: str
 
 
-@dataclass(frozen=True)
-class InternalNote:
+class InternalNote(msgspec.Struct, frozen=True):
     at: datetime
     actor: str
     text: str
 
 
-@dataclass(frozen=True)
-class Communication:
+class Communication(msgspec.Struct, frozen=True):
     """One recorded update to a customer, partner or executive (`communicated`)."""
 
     at: datetime
@@ -59,8 +55,7 @@ class Communication:
     sha256: str
 
 
-@dataclass
-class FollowUp:
+class FollowUp(msgspec.Struct):
     """A debrief follow-up item, numbered from 1 across the issue's debriefs."""
 
     number: int
@@ -77,8 +72,7 @@ class FollowUp:
         return self.closed_at is None
 
 
-@dataclass
-class Link:
+class Link(msgspec.Struct):
     """An external reference recorded on the issue (`link`, or `ingest` with its dedup key)."""
 
     kind: str
@@ -89,8 +83,7 @@ class Link:
     actor: str
 
 
-@dataclass
-class IssueState:
+class IssueState(msgspec.Struct):
     """Everything known about an issue, derived from its events alone."""
 
     id: str
@@ -130,15 +123,15 @@ class IssueState:
     escalations: int = 0
     handoffs: int = 0
     reopened: int = 0
-    tier_path: list[str] = field(default_factory=list)
-    pauses: list[Pause] = field(default_factory=list)
-    dormant: list[tuple[datetime, datetime]] = field(default_factory=list)
-    overrides: list[Override] = field(default_factory=list)
-    timeline: list[TimelineEntry] = field(default_factory=list)
-    alerts: set[tuple[str, str, datetime]] = field(default_factory=set)
+    tier_path: list[str] = msgspec.field(default_factory=list)
+    pauses: list[Pause] = msgspec.field(default_factory=list)
+    dormant: list[tuple[datetime, datetime]] = msgspec.field(default_factory=list)
+    overrides: list[Override] = msgspec.field(default_factory=list)
+    timeline: list[TimelineEntry] = msgspec.field(default_factory=list)
+    alerts: set[tuple[str, str, datetime]] = msgspec.field(default_factory=set)
     last_event_at: datetime | None = None
     status_before_pause: Status = "open"
-    # Tuples (not lists) so states pickled by an older version still have these attributes.
+    # Kept as tuples: a state shares them with the states folded before it.
     next_update_by: datetime | None = None
     internal_notes: tuple[InternalNote, ...] = ()
     communications: tuple[Communication, ...] = ()

@@ -9,9 +9,10 @@ does not restart any clock.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Literal
+
+import msgspec
 
 from escmatrix.core.calendar import ALWAYS, FOREVER, Interval, WorkClock
 from escmatrix.core.durations import TargetTime
@@ -24,8 +25,7 @@ ClockState = Literal["running", "paused", "met", "breached", "at risk"]
 AT_RISK_SHARE = 0.75
 
 
-@dataclass(frozen=True)
-class Targets:
+class Targets(msgspec.Struct, frozen=True):
     first_response: timedelta
     update_every: timedelta
     resolution: timedelta
@@ -73,8 +73,7 @@ def work_clock(matrix: ClockMatrix, calendar: str) -> WorkClock:
     return WorkClock(None if calendar == ALWAYS else matrix.calendars[calendar])
 
 
-@dataclass(frozen=True)
-class Clock:
+class Clock(msgspec.Struct, frozen=True):
     name: str
     target: timedelta
     started: datetime

@@ -18,7 +18,6 @@ import pickle
 import subprocess
 import sys
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -33,7 +32,7 @@ if TYPE_CHECKING:
     from escmatrix.core.events import EventBase
     from escmatrix.core.issue import IssueState
 
-SUMMARIES_VERSION = 6  # the summaries file alone: rows as interned tuples; folder trees apart
+SUMMARIES_VERSION = 7  # the summaries file alone: rows as interned tuples; folder trees apart
 STATES_VERSION = 2  # states.msgpack: folded states in MessagePack (store/state_codec.py)
 DERIVED_VERSION = 1  # per_issue files: values worked out from a state and the matrix
 T = TypeVar("T")
@@ -41,14 +40,15 @@ T = TypeVar("T")
 StateEntry = tuple[str, int, bytes, str]
 
 
-@dataclass
-class _Index:
+class _Index(msgspec.Struct):
     """The summaries view: plain tuples (cheapest to unpickle) and the shortest unique ids."""
 
     version: int = SUMMARIES_VERSION
     issues_tree: str = ""
-    rows: list[tuple[Any, ...]] = field(default_factory=list)  # IssueSummary fields, by id
-    short: dict[str, str] = field(default_factory=dict)  # issue id -> shortest unique prefix
+    rows: list[tuple[Any, ...]] = msgspec.field(default_factory=list)  # IssueSummary fields, by id
+    short: dict[str, str] = msgspec.field(
+        default_factory=dict
+    )  # issue id -> shortest unique prefix
 
 
 def _compact(row: IssueSummary) -> tuple[Any, ...]:

@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+import msgspec
 
 from escmatrix.core.errors import GitFailure, Refused
 from escmatrix.store.git_commit import (
@@ -60,8 +61,7 @@ __all__ = [
 INDEX_LOCK_WAIT_SECONDS = float(os.environ.get("ESCMATRIX_LOCK_WAIT", "10"))
 
 
-@dataclass(frozen=True)
-class Identity:
+class Identity(msgspec.Struct, frozen=True):
     name: str | None
     email: str
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeAlias
+
+import msgspec
 
 from escmatrix.core.errors import GitFailure, Refused
 from escmatrix.store.git_runner import GitError, GitRunner, sentence
@@ -29,8 +30,7 @@ _SETTINGS = (
 )
 
 
-@dataclass(frozen=True)
-class _Settings:
+class _Settings(msgspec.Struct, frozen=True):
     """The configuration one commit needs, read with one `git config` call."""
 
     values: dict[str, str | None]

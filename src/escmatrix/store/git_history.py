@@ -4,10 +4,11 @@ last commit that changed matrix/."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from escmatrix.core.errors import GitFailure
 from escmatrix.store.git_runner import GitError, GitRunner, sentence
@@ -21,8 +22,7 @@ TRAILER_ACTION = "Escmatrix-Action"
 TRAILER_ACTOR = "Escmatrix-Actor"
 
 
-@dataclass(frozen=True)
-class LogEntry:
+class LogEntry(msgspec.Struct, frozen=True):
     commit: str
     author: str
     email: str

@@ -8,15 +8,14 @@ left behind means a command was killed in between; `escmatrix doctor` finishes i
 from __future__ import annotations
 
 import json
-import secrets
-from dataclasses import asdict, dataclass
 from pathlib import Path
+
+import msgspec
 
 from escmatrix.store.atomic import write_atomic
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(msgspec.Struct, frozen=True):
     issue: str
     action: str
     actor: str
@@ -40,8 +39,10 @@ class Journal:
         return sorted(self.folder.glob(".tmp-*")) if self.folder.is_dir() else []
 
     def begin(self, entry: Entry) -> Path:
+        import secrets  # only where a command writes (hashlib, ~3 ms)
+
         path = self.folder / f"{entry.issue}-{secrets.token_hex(4)}.json"
-        write_atomic(path, json.dumps(asdict(entry), indent=1))
+        write_atomic(path, json.dumps(msgspec.structs.asdict(entry), indent=1))
         return path
 
     def read(self, path: Path) -> Entry | None:

@@ -1,7 +1,7 @@
 """Folded issue states in MessagePack (msgspec), read back without pydantic or the event models.
 
 A state is written as one array of its fields in `IssueState`'s order; its small parts (pauses,
-overrides, timeline entries, notes, follow-ups, links) are the core's own dataclasses, which
+overrides, timeline entries, notes, follow-ups, links) are the core's own msgspec Structs, which
 msgspec writes and reads directly. Times are MessagePack timestamps, which keep the instant but
 not the offset, so a state holding a time not in UTC (a hand-written event file may give
 `+02:00`), or a debrief (kept as its pydantic event), is written as a pickle instead: the answer
@@ -13,7 +13,6 @@ fold makes, with the same types (lists stay lists, tuples tuples) and the same o
 
 from __future__ import annotations
 
-import dataclasses
 import pickle
 import typing
 from datetime import date, datetime, timedelta
@@ -23,7 +22,7 @@ import msgspec
 
 from escmatrix.core.issue import IssueState
 
-FIELDS = tuple(f.name for f in dataclasses.fields(IssueState))
+FIELDS = IssueState.__struct_fields__
 ZERO = timedelta(0)
 PLAIN, PICKLED = 0, 1
 
@@ -64,9 +63,9 @@ def _plain(value: Any) -> bool:
         return all(map(_plain, value.values()))
     names = _FIELDS_OF.get(kind)
     if names is None:
-        if not dataclasses.is_dataclass(kind):
+        if not issubclass(kind, msgspec.Struct):
             return False
-        names = _FIELDS_OF[kind] = tuple(f.name for f in dataclasses.fields(kind))
+        names = _FIELDS_OF[kind] = kind.__struct_fields__
     return all(_plain(getattr(value, name)) for name in names)
 
 
