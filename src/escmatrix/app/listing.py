@@ -24,11 +24,11 @@ import msgspec
 
 from escmatrix.core.calendar import known_holidays
 from escmatrix.core.clock_facts import ClockFacts
-from escmatrix.core.ladder_facts import LadderFacts
 
 if TYPE_CHECKING:
     from escmatrix.app.workspace import Workspace
     from escmatrix.core.deadlines import Deadline
+    from escmatrix.core.ladder_facts import LadderMatrix
     from escmatrix.core.matrix import Matrix
     from escmatrix.core.summary import IssueSummary
 
@@ -59,12 +59,7 @@ class ReadFacts(msgspec.Struct, frozen=True):
     teams: dict[str, frozenset[str]]  # team id -> its members' ids
     people: dict[str, Who]
     holidays: dict[tuple[str, int], frozenset[date]]  # (code, year) -> public holidays
-    ladder: LadderFacts  # what `sweep` plans against, clocks included
-
-    @property
-    def clocks(self) -> ClockFacts:
-        """What `show` measures clocks against."""
-        return self.ladder.clocks
+    clocks: ClockFacts  # what `show` measures clocks against
 
     @property
     def departed(self) -> frozenset[str]:
@@ -86,7 +81,7 @@ def facts_of(matrix: Matrix, now: datetime) -> ReadFacts:
         {team: frozenset(members) for team, members in teams.items()},
         {p.id: Who(p.name, p.left) for p in matrix.people.values()},
         work_out(*holidays_around(matrix, now)),  # an unknown code: refused where a clock needs it
-        LadderFacts.of(matrix, clocks),
+        clocks,
     )
 
 
@@ -117,6 +112,20 @@ class ReadView:
         facts = ws.cache.memo("read-facts.pickle", (self.key,), lambda: facts_of(ws.matrix, now))
         known_holidays(facts.holidays)
         return facts
+
+    @cached_property
+    def ladder(self) -> LadderMatrix:
+        """What a dry `sweep` plans against: the matrix's plain copy (`LadderFacts`), kept apart
+        from the facts (`list` and `show` then never load its classes), else the matrix."""
+        from escmatrix.core.ladder_facts import LadderFacts
+
+        ws = self.ws
+        if self.key is None:
+            return ws.matrix
+        clocks = self.facts.clocks  # the facts make the calendars' holidays known
+        return ws.cache.memo(
+            "ladder-facts.pickle", (self.key,), lambda: LadderFacts.of(ws.matrix, clocks)
+        )
 
     def deadlines(self, rows: list[IssueSummary], now: datetime) -> dict[str, Deadline]:
         """The next deadline of each active row, from the issues' clock plans."""

@@ -295,9 +295,7 @@ class Workspace:
         now = self.clock.now()
         active = self.issues(lambda row: row.status != "paused", active=True)  # paused: no plan
         if not apply:  # a dry run plans against the matrix's plain copy while the cache holds one
-            view = ReadView(self)
-            matrix = view.facts.ladder if view.key is not None else self.matrix
-            return plan_sweep(matrix, active, now, MatrixRef()), []
+            return plan_sweep(ReadView(self).ladder, active, now, MatrixRef()), []
         plans = plan_sweep(self.matrix, active, now, self.git.matrix_ref())
         identity = self.automation_identity()
         recorded: list[Recorded] = []

@@ -7,8 +7,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from rich.cells import cell_len, set_cell_size
-
 from escmatrix.cli.output import literal
 
 if TYPE_CHECKING:
@@ -35,6 +33,8 @@ def fit(text: str, width: int) -> str:
     """`text` cut or padded to exactly `width` terminal cells, with an ellipsis when cut."""
     if text.isascii():  # one cell per character: plain string operations (thousands of rows)
         return text[: width - 1] + "…" if len(text) > width else text.ljust(width)
+    from rich.cells import cell_len, set_cell_size  # wide and combining characters
+
     if cell_len(text) > width:
         return set_cell_size(text, width - 1) + "…"
     return set_cell_size(text, width)

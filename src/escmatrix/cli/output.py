@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from datetime import date, datetime, timedelta
@@ -113,6 +112,8 @@ def _default(value: Any) -> Any:
 
 
 def write_json(data: Any) -> None:
+    import json  # not at import: a table (the common case) needs none of it
+
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=_default) + "\n")
     sys.stdout.flush()
 
