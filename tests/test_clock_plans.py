@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from escmatrix.core import events as ev
 from escmatrix.core.calendar import Hours, WorkClock
 from escmatrix.core.clock_facts import ClockFacts
-from escmatrix.core.deadlines import ClockPlan, next_deadline, plan, planned_deadline
+from escmatrix.core.deadlines import ClockPlan, coarse, next_deadline, plan, planned_deadline
 from escmatrix.core.durations import format_duration
 from escmatrix.core.issue import IssueState, fold
 from escmatrix.core.matrix import Matrix
@@ -226,3 +226,16 @@ def test_show_reads_no_models_from_a_warm_cache(example_repo: Repo) -> None:
     assert "shown without models" in stdout
     assert "business hours (office)" in stdout
     assert not {"pydantic", "yaml", "escmatrix.core.matrix", "escmatrix.core.events"} & loaded
+
+
+@given(st.timedeltas(min_value=timedelta(days=-4000), max_value=timedelta(days=4000)))
+def test_a_deadline_label_is_the_two_largest_units_format_duration_writes(delta: timedelta) -> None:
+    """`list`'s "in 3d4h" is worked out without formatting: it must read as the first two units
+    of the full duration (one unit, after the sign, for a negative one)."""
+    units, number = [], ""
+    for ch in format_duration(delta):
+        number += ch
+        if not ch.isdigit():
+            units.append(number)
+            number = ""
+    assert coarse(delta) == "".join(units[:2])  # a sign is a unit of its own: "-3d"

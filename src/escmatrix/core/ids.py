@@ -25,7 +25,7 @@ def _encode(value: int, width: int) -> str:
 
 
 def new_issue_id(at: datetime) -> str:
-    import secrets  # hashlib with it, ~3 ms: only commands that write pay for it
+    import secrets  # with hmac and base64: only commands that make ids import them
 
     days = (at.astimezone(UTC).date() - EPOCH).days
     return _encode(max(days, 0) % 32**3, 3) + _encode(secrets.randbits(30), 6)

@@ -39,7 +39,7 @@ class Journal:
         return sorted(self.folder.glob(".tmp-*")) if self.folder.is_dir() else []
 
     def begin(self, entry: Entry) -> Path:
-        import secrets  # only where a command writes (hashlib, ~3 ms)
+        import secrets  # only where a command writes
 
         path = self.folder / f"{entry.issue}-{secrets.token_hex(4)}.json"
         write_atomic(path, json.dumps(msgspec.structs.asdict(entry), indent=1))
