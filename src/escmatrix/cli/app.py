@@ -339,7 +339,7 @@ def main() -> None:
     try:
         app(prog_name="escmatrix")
     finally:
-        # The interpreter's exit would still run the collector over everything left (~15 ms
-        # after a `list` of a thousand issues, an eighth of it): frozen objects are skipped.
-        # Exit handlers, flushing stdout and closing files work as before.
+        # The interpreter's exit would still run the collector over everything left (~13 ms of
+        # a warm `list` at 10k issues): it skips frozen objects. Exit handlers, flushing stdout
+        # and closing files work as before.
         gc.freeze()

@@ -46,9 +46,8 @@ class _Index(msgspec.Struct):
     version: int = SUMMARIES_VERSION
     issues_tree: str = ""
     rows: list[tuple[Any, ...]] = msgspec.field(default_factory=list)  # IssueSummary fields, by id
-    short: dict[str, str] = msgspec.field(
-        default_factory=dict
-    )  # issue id -> shortest unique prefix
+    # issue id -> shortest unique prefix
+    short: dict[str, str] = msgspec.field(default_factory=dict)
 
 
 def _compact(row: IssueSummary) -> tuple[Any, ...]:
