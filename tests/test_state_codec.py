@@ -180,6 +180,37 @@ def test_show_sees_an_uncommitted_hand_edit(tmp_repo: Repo) -> None:
     assert json.loads(cached)["title"] == "after edit"
 
 
+def test_show_follows_hand_commits_and_resets_after_a_list_checked_every_state(
+    tmp_repo: Repo,
+) -> None:
+    """Once `list` has checked every active state against HEAD's issues/ tree, `show` takes the
+    issue's folder tree from that check instead of asking git: until HEAD moves. A commit made by
+    hand, a reset and a command on another issue are followed as `--no-cache` follows them."""
+    issue = tmp_repo.open("checked")
+    other = tmp_repo.open("other")
+
+    def shown() -> str:
+        cached = tmp_repo.ok("show", issue, "--format", "json").stdout
+        assert cached == tmp_repo.ok("--no-cache", "show", issue, "--format", "json").stdout
+        return str(json.loads(cached)["title"])
+
+    tmp_repo.ok("list")
+    assert shown() == "checked"
+    assert shown() == "checked"  # the entry now lists the folder's files
+    opened = next((tmp_repo.path / "issues" / issue).glob("*-opened.yaml"))
+    text = opened.read_text(encoding="utf-8")
+    opened.write_text(text.replace("title: checked", "title: edited"), encoding="utf-8")
+    tmp_repo.git("commit", "-q", "-am", "edit by hand")
+    assert shown() == "edited"
+    tmp_repo.ok("list")
+    assert shown() == "edited"
+    tmp_repo.git("reset", "-q", "--hard", "HEAD~1")
+    assert shown() == "checked"
+    tmp_repo.ok("list")
+    tmp_repo.ok("ack", other)
+    assert shown() == "checked"
+
+
 def test_cached_states_follow_commits_and_checkouts_whatever_was_asked_before(
     tmp_path: Path,
 ) -> None:

@@ -17,14 +17,15 @@ if TYPE_CHECKING:
 def stdout() -> Console:
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False)
+    # no emoji codes: ":fire:" in a label stays text, and the code table is never loaded
+    return Console(highlight=False, soft_wrap=False, emoji=False)
 
 
 @cache
 def stderr() -> Console:
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False)
+    return Console(stderr=True, highlight=False, emoji=False)
 
 
 def print_laid_out(lines: list[list[tuple[str, str]]], *, wrap: bool = False) -> None:

@@ -26,6 +26,7 @@ import msgspec
 from escmatrix.core import ids
 from escmatrix.core.ids import shortest_unique
 from escmatrix.core.summary import ACTIVE, IssueSummary
+from escmatrix.store.cache_files import DerivedFile, StateEntry, StatesFile, decoded
 from escmatrix.store.journal import Journal
 
 if TYPE_CHECKING:
@@ -36,8 +37,6 @@ SUMMARIES_VERSION = 7  # the summaries file alone: rows as interned tuples; fold
 STATES_VERSION = 2  # states.msgpack: folded states in MessagePack (store/state_codec.py)
 DERIVED_VERSION = 1  # per_issue files: values worked out from a state and the matrix
 T = TypeVar("T")
-# (folder tree id at HEAD, codec kind, encoded state, the folder's files as last read or "")
-StateEntry = tuple[str, int, bytes, str]
 
 
 class _Index(msgspec.Struct):
@@ -276,7 +275,7 @@ class IssueCache:
             if key is None:
                 folders = folders if folders is not None else self._current_folders(tree)
                 key = folders.get(row.id, "")
-            state = _decoded(entry, key, None)
+            state = decoded(entry, key, None)
             if state is None:
                 state = fold_issue(row.id)
                 entries[row.id] = (key, *state_codec.encode(state), "")
@@ -297,25 +296,36 @@ class IssueCache:
 
         if not self.usable():
             return None
-        out = self._git("rev-parse", "-q", "--verify", f"HEAD:{self.issues_path}/{issue_id}")
         files = self._files(issue_id)
-        if not out or not files:
-            return None  # not committed yet: the files alone say what it is
-        key = out.strip()
+        if not files:
+            return None
         checked, entries = self._stored_states()
         entry = entries.get(issue_id)
+        head = self._issues_tree() if checked and entry is not None else None
+        if entry is not None and head is not None and head == checked:
+            key = entry[0]  # checked against HEAD's issues/: the folder's tree at HEAD
+        else:  # git finds one folder in a tree of thousands slower than it reads the tree's id
+            out = self._git("rev-parse", "-q", "--verify", f"HEAD:{self.issues_path}/{issue_id}")
+            if not out:
+                return None  # not committed yet: the files alone say what it is
+            key = out.strip()
+
+        def still() -> str:
+            """The tree the other entries were checked against, if it is still HEAD's."""
+            now = head if head is not None else self._issues_tree()
+            return checked if checked == now else ""
+
         if entry is not None and entry[0] == key and not entry[3] and self._as_committed(issue_id):
             # kept by a bulk read (`list`, `sweep`, `report`), which records no file listing:
             # the folder on disk is HEAD's, so the entry holds for the files as they are now
             entry = entries[issue_id] = (key, entry[1], entry[2], files)
-            self._save_states(checked if checked == self._issues_tree() else "", entries)
-        state = _decoded(entry, key, files)
+            self._save_states(still(), entries)
+        state = decoded(entry, key, files)
         if state is None:
             state = fold_issue(issue_id)
             if self._files(issue_id) == files:  # nothing changed while it was read
                 entries[issue_id] = (key, *state_codec.encode(state), files)
-                # the others still hold for the tree they were checked against if it is HEAD's
-                self._save_states(checked if checked == self._issues_tree() else "", entries)
+                self._save_states(still(), entries)
         return state
 
     def _as_committed(self, issue_id: str) -> bool:
@@ -372,7 +382,7 @@ class IssueCache:
         """(the issues/ tree every entry was checked against, or "", the entries by issue id)."""
         try:
             data = (self.folder / "states.msgpack").read_bytes()
-            stored = msgspec.msgpack.decode(data, type=_StatesFile)
+            stored = msgspec.msgpack.decode(data, type=StatesFile)
         except (OSError, msgspec.DecodeError):
             return "", {}
         if stored.version != STATES_VERSION or stored.code != self._code():
@@ -380,7 +390,7 @@ class IssueCache:
         return stored.tree, stored.entries
 
     def _save_states(self, tree: str, entries: dict[str, StateEntry]) -> None:
-        data = msgspec.msgpack.encode(_StatesFile(STATES_VERSION, self._code(), tree, entries))
+        data = msgspec.msgpack.encode(StatesFile(STATES_VERSION, self._code(), tree, entries))
         self._save_bytes("states.msgpack", data)
 
     def events(
@@ -444,13 +454,13 @@ class IssueCache:
         }
         for issue_id, value in computed.items():
             kept[issue_id] = (folders.get(issue_id, ""), msgspec.Raw(msgspec.msgpack.encode(value)))
-        data = msgspec.msgpack.encode(_DerivedFile(DERIVED_VERSION, key, tree, kept))
+        data = msgspec.msgpack.encode(DerivedFile(DERIVED_VERSION, key, tree, kept))
         self._save_bytes(name, data)
         return found
 
-    def _stored_derived(self, name: str, key: str) -> _DerivedFile | None:
+    def _stored_derived(self, name: str, key: str) -> DerivedFile | None:
         try:
-            stored = msgspec.msgpack.decode((self.folder / name).read_bytes(), type=_DerivedFile)
+            stored = msgspec.msgpack.decode((self.folder / name).read_bytes(), type=DerivedFile)
         except (OSError, msgspec.DecodeError):
             return None
         return stored if stored.version == DERIVED_VERSION and stored.key == key else None
@@ -468,30 +478,3 @@ class IssueCache:
         for pattern in ("*.pickle", "*.msgpack"):
             for path in self.folder.glob(pattern):
                 path.unlink(missing_ok=True)
-
-
-class _StatesFile(msgspec.Struct, array_like=True, gc=False):
-    version: int
-    code: str
-    tree: str  # the issues/ tree every entry was checked against ("" when not all were)
-    entries: dict[str, StateEntry]
-
-
-class _DerivedFile(msgspec.Struct, array_like=True, gc=False):
-    version: int
-    key: str
-    tree: str  # the issues/ tree every entry was checked against
-    entries: dict[str, tuple[str, msgspec.Raw]]  # issue id -> (folder tree id, value)
-
-
-def _decoded(entry: StateEntry | None, key: str, files: str | None) -> IssueState | None:
-    """The entry's state when it is for the folder tree `key` (and, unless `files` is None,
-    for the files `files` on disk); None when it is not, or cannot be read."""
-    if entry is None or entry[0] != key or (files is not None and entry[3] != files):
-        return None
-    from escmatrix.store import state_codec  # imported where states are read (`list` reads none)
-
-    try:
-        return state_codec.decode(entry[1], entry[2])
-    except ValueError:
-        return None
