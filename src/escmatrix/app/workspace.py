@@ -88,7 +88,11 @@ class Workspace:
         from escmatrix.app.matrix_memo import matrix_fingerprint
 
         try:
-            return matrix_fingerprint(self.root) if self.use_cache and self.cache else None
+            if not (self.use_cache and self.cache):
+                return None
+            cache = self.cache
+            memo = None if cache.read_only else cache.folder / "matrix-files.pickle"
+            return matrix_fingerprint(self.root, memo)
         except (OSError, EscmatrixError):
             return None
 

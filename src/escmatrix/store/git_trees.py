@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from bisect import bisect_left
 
@@ -14,6 +13,8 @@ FILE_MODE = b"100644"
 
 
 def tree_sha(data: bytes) -> bytes:
+    import hashlib  # only commands that commit make trees (`list` and `show` never load it)
+
     return hashlib.sha1(b"tree %d\0" % len(data) + data).digest()
 
 
