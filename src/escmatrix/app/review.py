@@ -112,10 +112,9 @@ def _finals(ws: Workspace) -> dict[str, Final | None] | None:
 
 def entry_changes(ws: Workspace) -> dict[tuple[str, str], datetime]:
     """When each entry of categories.yaml and people.yaml last changed, by `git blame` (one call
-    per file, remembered in the local cache until HEAD or the file changes); empty when git
-    cannot tell (no repository, no commits)."""
-    from escmatrix.store.yamlio import PosDict, PosList, read_yaml
-
+    per file; the entries' times remembered in the local cache until HEAD or the file changes,
+    so a warm report neither blames nor parses them); empty when git cannot tell (no
+    repository, no commits)."""
     found: dict[tuple[str, str], datetime] = {}
     try:
         git = ws.git
@@ -131,23 +130,32 @@ def entry_changes(ws: Workspace) -> dict[tuple[str, str], datetime]:
         stat = path.stat()
         key = (head, git.rel(path), stat.st_size, stat.st_mtime_ns)
 
-        def blame(path: Path = path) -> dict[int, datetime] | None:
+        def work_out(path: Path = path, kind: str = kind) -> dict[str, datetime] | None:
             porcelain = git.blame(path)
-            return None if porcelain is None else _line_times(porcelain)
+            return None if porcelain is None else _entry_times(path, kind, _line_times(porcelain))
 
-        times = ws.cache.memo(f"blame-{kind}.pickle", key, blame) if ws.use_cache else blame()
-        if times is None:  # no commits, file not tracked: no dates to judge by
-            continue
-        data = read_yaml(path, f"matrix/{kind}.yaml")
-        items = data.get(kind) if isinstance(data, PosDict) else None
-        if not isinstance(items, PosList):
-            continue
-        starts = [mark[0] for mark in items.item_marks]
-        ends = [*(line - 1 for line in starts[1:]), max(times, default=0)]
-        for item, first, last in zip(items, starts, ends, strict=True):
-            stamps = [times[n] for n in range(first, last + 1) if n in times]
-            if isinstance(item, dict) and isinstance(item.get("id"), str) and stamps:
-                found[(kind, item["id"])] = max(stamps)
+        name = f"entry-times-{kind}.pickle"
+        times = ws.cache.memo(name, key, work_out) if ws.use_cache else work_out()
+        # None: no commits, file not tracked: no dates to judge by
+        found.update({(kind, entry): at for entry, at in (times or {}).items()})
+    return found
+
+
+def _entry_times(path: Path, kind: str, times: dict[int, datetime]) -> dict[str, datetime]:
+    """Each entry's id in the file → the newest author time of its lines."""
+    from escmatrix.store.yamlio import PosDict, PosList, read_yaml
+
+    data = read_yaml(path, f"matrix/{kind}.yaml")
+    items = data.get(kind) if isinstance(data, PosDict) else None
+    if not isinstance(items, PosList):
+        return {}
+    starts = [mark[0] for mark in items.item_marks]
+    ends = [*(line - 1 for line in starts[1:]), max(times, default=0)]
+    found: dict[str, datetime] = {}
+    for item, first, last in zip(items, starts, ends, strict=True):
+        stamps = [times[n] for n in range(first, last + 1) if n in times]
+        if isinstance(item, dict) and isinstance(item.get("id"), str) and stamps:
+            found[item["id"]] = max(stamps)
     return found
 
 

@@ -13,8 +13,6 @@ from pydantic import ValidationError
 from escmatrix.core import ids
 from escmatrix.core.errors import InvalidInput
 from escmatrix.core.friction import FrictionNote
-from escmatrix.store.matrix_loader import problems_from_validation
-from escmatrix.store.yamlio import dump_yaml, read_yaml, write_atomic
 
 FOLDER = "friction"
 HEADER = "# escmatrix friction note: append-only; never edit or delete, add a new note instead\n"
@@ -33,6 +31,11 @@ class FrictionStore:
         )
 
     def read(self, path: Path) -> FrictionNote:
+        # YAML and the matrix loader where a note is read: `report` of a repository with no
+        # notes imports neither
+        from escmatrix.store.matrix_loader import problems_from_validation
+        from escmatrix.store.yamlio import read_yaml
+
         display = str(path.relative_to(self.root))
         data = read_yaml(path, display)
         try:
@@ -50,6 +53,8 @@ class FrictionStore:
 
     def add(self, note: FrictionNote) -> Path:
         """Write the note under a new id; never replaces a file."""
+        from escmatrix.store.yamlio import dump_yaml, write_atomic
+
         data = note.model_dump(mode="json", exclude_none=True)
         data["at"] = note.at.strftime("%Y-%m-%dT%H:%M:%SZ")
         while True:

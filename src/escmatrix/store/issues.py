@@ -19,8 +19,6 @@ from escmatrix.core import ids
 from escmatrix.core.errors import InvalidInput, Location, NotFound, Problem, UsageError
 from escmatrix.core.events import EVENT_ADAPTER, EVENT_KINDS, EventBase, event_to_data
 from escmatrix.core.issue import FoldError, IssueState, fold
-from escmatrix.store.matrix_loader import problems_from_validation
-from escmatrix.store.yamlio import dump_yaml, read_yaml, write_atomic
 
 EVENT_NAME = re.compile(r"^(\d{6})-([0-9a-z]{6})-([a-z]+)\.yaml$")
 HEADER = (
@@ -133,6 +131,10 @@ class IssueStore:
         return [p for p in (self.folder / issue_id).iterdir() if not EVENT_NAME.match(p.name)]
 
     def read_event(self, file: EventFile) -> EventBase:
+        # YAML where files are read or written: a warm `report`, which reads cached events,
+        # imports neither it nor the matrix loader
+        from escmatrix.store.yamlio import read_yaml
+
         display = self.display(file.path)
         data = read_yaml(file.path, display)
         if not isinstance(data, dict):
@@ -149,6 +151,8 @@ class IssueStore:
         try:
             event: EventBase = EVENT_ADAPTER.validate_python(data)
         except ValidationError as exc:
+            from escmatrix.store.matrix_loader import problems_from_validation
+
             raise InvalidInput(
                 problems_from_validation(exc, data, display, EventBase),
                 summary="invalid event file",
@@ -192,6 +196,8 @@ class IssueStore:
 
     def write(self, paths: list[Path], events: list[EventBase]) -> list[Path]:
         """Write each event to its path atomically, never replacing a file; all or nothing."""
+        from escmatrix.store.yamlio import dump_yaml, write_atomic
+
         written: list[Path] = []
         try:
             for path, event in zip(paths, events, strict=True):
