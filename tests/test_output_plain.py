@@ -57,3 +57,17 @@ def test_a_piped_list_loads_no_rich_console(example_repo: Repo) -> None:
     stdout, loaded = example_repo.imports("list", now="2026-03-05T09:00:00Z")
     assert "listed without Rich" in stdout
     assert "rich.console" not in loaded
+
+
+def test_a_piped_recording_command_prints_its_line_whole_without_rich(example_repo: Repo) -> None:
+    """A command that records prints one line for people: piped, it is written whole (not
+    wrapped at 80 columns for a script to join again) and Rich's console is not imported."""
+    example_repo.git("config", "user.email", "lena.vogel@ledgerline.example")
+    issue = example_repo.open("recorded without Rich", severity="sev2")
+    stdout, loaded = example_repo.imports(
+        "update", issue, "--status", "Reproduced.", "--next", "Fix it.", now="2026-03-05T09:00:00Z"
+    )
+    lines = stdout.splitlines()
+    assert len(lines) == 1 and len(lines[0]) > 80  # id, status, owner, tier and commit
+    assert lines[0].startswith(f"updated {issue}: ")
+    assert "rich.console" not in loaded

@@ -34,12 +34,12 @@ def finish(ctx: typer.Context, ws: Workspace, done: Recorded, fmt: Format, messa
         output.write_json(data)
         return
     s = done.state
-    output.stdout().print(
-        output.safe(
-            f"{message} {s.id}: {s.status}, owner {s.owner}, tier {s.tier} "
-            f"(engaged {s.engaged}) — commit {done.commit[:10]}"
-        )
+    line = (
+        f"{message} {s.id}: {s.status}, owner {s.owner}, tier {s.tier} "
+        f"(engaged {s.engaged}) — commit {done.commit[:10]}"
     )
+    # one line: piped, as it is (Rich's console is not even imported); on a terminal, wrapped
+    output.print_laid_out([[(line, "")]], wrap=True)
     print_notes(notify(ws, done))
 
 
