@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
 
 from escmatrix.core.metrics.doc import Doc
-from escmatrix.core.metrics.durations import Measured
+from escmatrix.core.metrics.durations import Facts, Measured
 
 
 def nearest_rank(sorted_values: Sequence[float], share: float) -> float:
@@ -127,38 +127,51 @@ def breached(m: Measured) -> bool:
 
 
 def summarize(measured: Sequence[Measured]) -> Summary:
-    """Headline numbers over `measured` (see the package docstring for each definition)."""
+    """Headline numbers over `measured` (see the package docstring for each definition).
+
+    The facts are taken a column at a time (`zip(*facts)`), so the sums and filters run in C:
+    `groups` summarises every issue once per dimension."""
     count = len(measured)
-    aid: list[timedelta] = []
-    ttr: list[timedelta] = []
-    open_ages: list[timedelta] = []
-    customers: list[tuple[bool, int | None]] = []
-    partners: list[tuple[bool, int | None]] = []
+    facts = [m.facts for m in measured]
+    columns = list(zip(*facts, strict=True)) or [()] * len(Facts._fields)
+    (
+        escalations,
+        handoffs,
+        aids,
+        resolutions,
+        ages,
+        closed,
+        ever_resolved,
+        reopens,
+        overridden,
+        reconciled,
+        breaches,
+        outcomes,
+        customer,
+        partner,
+    ) = columns
+    aid: list[timedelta] = [t for t in aids if t is not None]
+    ttr: list[timedelta] = [t for t in resolutions if t is not None]
+    open_ages: list[timedelta] = [t for t in ages if t is not None]
+    # scored on issues closed at the evaluation time (not open again)
+    scored = [
+        (by_customer, by_partner)
+        for age, shut, by_customer, by_partner in zip(ages, closed, customer, partner, strict=True)
+        if age is None and shut
+    ]
+    customers = [answer for answer, _ in scored]
+    partners = [answer for _, answer in scored]
     tally: dict[str, list[int]] = {}  # clock name -> [met, breached, pending]
-    escalations = handoffs = resolved_ever = reopened = overrides = reconciled = missed = 0
-    for f in (m.facts for m in measured):
-        escalations += f.escalations
-        handoffs += f.handoffs
-        if f.time_to_aid is not None:
-            aid.append(f.time_to_aid)
-        if f.time_to_resolution is not None:
-            ttr.append(f.time_to_resolution)
-        if f.open_age is not None:
-            open_ages.append(f.open_age)
-        elif f.closed:
-            customers.append(f.customer)
-            partners.append(f.partner)
-        if f.ever_resolved:
-            resolved_ever += 1
-            reopened += f.reopened
-        overrides += f.overrides
-        reconciled += f.reconciled
-        missed += f.breached
-        for name, outcome in f.outcomes:
+    for clocks in outcomes:
+        for name, outcome in clocks:
             counts = tally.get(name)
             if counts is None:
                 counts = tally[name] = [0, 0, 0]
             counts[outcome] += 1
+    resolved_ever = sum(ever_resolved)
+    reopened = sum(again for ever, again in zip(ever_resolved, reopens, strict=True) if ever)
+    overrides, reconciled_total = sum(overridden), sum(reconciled)
+    escalations_total, handoffs_total, missed = sum(escalations), sum(handoffs), sum(breaches)
     return Summary(
         issues=count,
         open=len(open_ages),
@@ -167,16 +180,16 @@ def summarize(measured: Sequence[Measured]) -> Summary:
         time_to_aid=duration_stats(aid),
         time_to_resolution=duration_stats(ttr),
         open_age=duration_stats(open_ages),
-        escalations=escalations,
-        escalations_per_issue=ratio(escalations, count),
-        handoffs=handoffs,
-        handoffs_per_issue=ratio(handoffs, count),
+        escalations=escalations_total,
+        escalations_per_issue=ratio(escalations_total, count),
+        handoffs=handoffs_total,
+        handoffs_per_issue=ratio(handoffs_total, count),
         resolved_ever=resolved_ever,
         reopened=reopened,
         reopen_rate=ratio(reopened, resolved_ever),
         overrides=overrides,
-        overrides_reconciled=reconciled,
-        overrides_unreconciled=overrides - reconciled,
+        overrides_reconciled=reconciled_total,
+        overrides_unreconciled=overrides - reconciled_total,
         breached_issues=missed,
         sla=_attainment(tally),
         customer_satisfaction=_satisfaction(customers),
