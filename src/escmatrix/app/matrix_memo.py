@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 from escmatrix.core.calendar import holidays_of, known_holidays
 from escmatrix.core.errors import InvalidInput
-from escmatrix.store.matrix_key import matrix_fingerprint
 
 if TYPE_CHECKING:
     from escmatrix.core.matrix import Matrix
@@ -27,7 +26,6 @@ __all__ = [
     "derived_key",
     "holidays_around",
     "holidays_stamp",
-    "matrix_fingerprint",
     "work_out",
 ]
 

@@ -85,14 +85,8 @@ class Workspace:
     @cached_property
     def matrix_key(self) -> tuple[str, ...] | None:
         """What the matrix is cached under; None with `--no-cache` or no repository for a cache."""
-        from escmatrix.app.matrix_memo import matrix_fingerprint
-
         try:
-            if not (self.use_cache and self.cache):
-                return None
-            cache = self.cache
-            memo = None if cache.read_only else cache.folder / "matrix-files.pickle"
-            return matrix_fingerprint(self.root, memo)
+            return self.cache.matrix_key() if self.use_cache and self.cache else None
         except (OSError, EscmatrixError):
             return None
 

@@ -52,11 +52,10 @@ class Deadline(NamedTuple):
 
 def coarse(delta: timedelta) -> str:
     """A duration to the two largest units a person reads at a glance: 3d4h, 2h15m, 40m (the
-    first two units `format_duration` writes, worked out directly: `list` labels every row)."""
-    minutes = int(abs(delta).total_seconds()) // 60
-    days, rest = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(rest, 60)
-    units = [f"{n}{unit}" for n, unit in ((days, "d"), (hours, "h"), (minutes, "m")) if n] or ["0m"]
+    first two units `format_duration` writes)."""
+    from escmatrix.core.durations import duration_units
+
+    units = duration_units(delta) or ["0m"]
     return f"-{units[0]}" if delta < timedelta(0) else "".join(units[:2])
 
 

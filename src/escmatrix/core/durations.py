@@ -58,21 +58,23 @@ def parse_duration(value: object) -> timedelta:
     return result
 
 
+def duration_units(delta: timedelta) -> list[str]:
+    """The whole days, hours and minutes of |delta|, largest first, units of zero left out:
+    90 minutes -> ['1h', '30m']; under a minute -> []."""
+    minutes = int(abs(delta).total_seconds()) // 60
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    return [f"{n}{unit}" for n, unit in ((days, "d"), (hours, "h"), (minutes, "m")) if n]
+
+
 def format_duration(delta: timedelta) -> str:
     """The inverse of parse_duration for display: 90 minutes -> '1h30m'. A target written in
     working time (core.target_time: `3bd`, `4bh`) shows as written."""
     unit = getattr(delta, "unit", "")
     if unit:
         return f"{getattr(delta, 'count', 0)}{unit}"
-    negative = delta < timedelta(0)
-    total = int(abs(delta).total_seconds()) // 60
-    days, rest = divmod(total, 24 * 60)
-    hours, minutes = divmod(rest, 60)
-    text = (
-        "".join(f"{n}{unit}" for n, unit in ((days, "d"), (hours, "h"), (minutes, "m")) if n)
-        or "0m"
-    )
-    return f"-{text}" if negative else text
+    text = "".join(duration_units(delta)) or "0m"
+    return f"-{text}" if delta < timedelta(0) else text
 
 
 def describe_duration(delta: timedelta) -> str:

@@ -85,22 +85,27 @@ class IssueCache:
 
     def _issues_tree(self) -> str | None:
         """The tree id of `issues/` at HEAD. HEAD's commit is read from the ref files when that
-        is plain (`store/git_head.py`), and the tree of a commit is remembered, so a warm read
-        asks git only after HEAD moves (~1.5 ms a subprocess)."""
+        is plain (`store/git_head.py`), and a commit's tree never changes, so it is remembered:
+        a warm read asks git only after HEAD moves (~1.5 ms a subprocess)."""
         from escmatrix.store.git_head import head_commit
 
         commit = head_commit(self.git_dir)
-        if commit is None:
-            out = self._git("rev-parse", "-q", "--verify", f"HEAD:{self.issues_path}")
+
+        def ask() -> str | None:
+            out = self._git("rev-parse", "-q", "--verify", f"{commit or 'HEAD'}:{self.issues_path}")
             return out.strip() if out else None
-        known = self._load("head-tree.pickle")
-        if isinstance(known, tuple) and len(known) == 3 and known[:2] == (commit, self.issues_path):
-            return str(known[2])
-        out = self._git("rev-parse", "-q", "--verify", f"{commit}:{self.issues_path}")
-        tree = out.strip() if out else None
-        if tree is not None:
-            self._save("head-tree.pickle", (commit, self.issues_path, tree))
-        return tree
+
+        if commit is None:
+            return ask()
+        return self.memo("head-tree.pickle", (commit, self.issues_path), ask)
+
+    def matrix_key(self) -> tuple[str, ...]:
+        """What the validated matrix is cached under (`store/matrix_key.py`); the matrix files'
+        digest is kept here, unless this cache writes nothing."""
+        from escmatrix.store.matrix_key import matrix_fingerprint
+
+        memo = None if self.read_only else self.folder / "matrix-files.pickle"
+        return matrix_fingerprint(self.root, memo)
 
     def _folder_trees(self) -> dict[str, str]:
         out = self._git("ls-tree", "HEAD", f"{self.issues_path}/") or ""

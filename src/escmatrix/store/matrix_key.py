@@ -29,7 +29,7 @@ def matrix_fingerprint(root: Path, memo: Path | None = None) -> tuple[str, ...]:
     stamps = tuple(_stamp(root, path) for path in files)
     digest = _kept(memo, stamps) if memo is not None else None
     if digest is None:
-        digest = _digest(root, files)
+        digest = _digest(root, files, stamps)
         if memo is not None:
             _keep(memo, stamps, digest)
     code = [escmatrix.__version__]
@@ -45,12 +45,12 @@ def _stamp(root: Path, path: Path) -> FileStamp:
     return (rel, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
 
 
-def _digest(root: Path, files: list[Path]) -> str:
+def _digest(root: Path, files: list[Path], stamps: tuple[FileStamp, ...]) -> str:
     import hashlib
 
     digest = hashlib.sha256()
-    for path in files:
-        digest.update(f"{path.relative_to(root)}\0{path.stat().st_size}\0".encode())
+    for path, stamp in zip(files, stamps, strict=True):
+        digest.update(f"{path.relative_to(root)}\0{stamp[1]}\0".encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
