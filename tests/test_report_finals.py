@@ -6,8 +6,6 @@ where they settle it equals the report built from every event, and a warm `repor
 
 from __future__ import annotations
 
-import dataclasses
-import pickle
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from escmatrix.core.metrics.final import Final, Horizon, final
 from escmatrix.core.metrics.follow_ups import follow_up_items
 from escmatrix.core.metrics.report import IssueSource, build_report
 from escmatrix.core.metrics.windows import Window
+from escmatrix.store.event_cache import read_file, write_file
 from tests.test_clock_plans import CUSTOMERS, SEVERITIES, events_of, example
 from tests.test_metrics_scenario import NOW, SINCE, UNTIL, build_scenario, isolated_env
 from tests.test_properties_fold import EXAMPLES, OPENED, SETTINGS, T0, later_event
@@ -83,7 +82,9 @@ def test_a_final_record_measures_as_the_events_do_at_every_later_time(
     assert record.last == max(e.at for e in events)
     for seconds in after:
         at = record.last + timedelta(seconds=seconds)
-        assert record.measured(at) == measure_issue(matrix, "26c0000f1", events, at)
+        measured = measure_issue(matrix, "26c0000f1", events, at)
+        assert record.measured(at) == measured
+        assert measured is not None and record.measured(at).facts == measured.facts
         assert record.follow_ups == follow_up_items(events, at)
 
 
@@ -131,8 +132,8 @@ def test_a_report_from_final_records_is_the_report_from_every_event(
 
 def test_a_final_record_holds_every_field_of_a_measure_but_its_time() -> None:
     """A field added to `Measured` must be kept in `Final` too, or records would drop it."""
-    kept = tuple(f.name for f in dataclasses.fields(Measured) if f.name != "at")
-    assert Final._fields == ("last", *kept, "follow_ups")
+    kept = tuple(name for name in Measured.__struct_fields__ if name != "at")
+    assert Final._fields == ("last", *kept, "follow_ups", "facts")
 
 
 def test_the_horizon_is_the_earliest_time_the_report_measures_at() -> None:
@@ -187,11 +188,16 @@ def test_an_unreadable_cached_issue_is_read_from_its_files(tmp_path: Path) -> No
         repo = scenario.repo
         first = repo.ok("report", *WINDOW, "--format", "json", now=NOW).stdout
         path = repo.path / ".git" / "escmatrix" / "cache" / "events.pickle"
-        stored = pickle.loads(path.read_bytes())
+        stored = read_file(path)
+        entries: dict[str, tuple[str, bytes | memoryview]] = {
+            issue_id: (key, stored.data(issue_id) or b"")
+            for issue_id, (key, _, _) in stored.index.items()
+        }
         for issue_id in scenario.ids.values():
-            tree, _ = stored["entries"][issue_id]
-            stored["entries"][issue_id] = (tree, b"\x80\x05not a pickle")
-        path.write_bytes(pickle.dumps(stored))
+            tree, _ = entries[issue_id]
+            entries[issue_id] = (tree, b"\x80\x05not a pickle")
+        assert write_file(path, stored.tree, entries)
+        assert read_file(path).data(next(iter(scenario.ids.values()))) == b"\x80\x05not a pickle"
         (path.parent / "final-records.msgpack").unlink()
         assert repo.ok("report", *WINDOW, "--format", "json", now=NOW).stdout == first
 

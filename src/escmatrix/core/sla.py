@@ -73,7 +73,7 @@ def work_clock(matrix: ClockMatrix, calendar: str) -> WorkClock:
     return WorkClock(None if calendar == ALWAYS else matrix.calendars[calendar])
 
 
-class Clock(msgspec.Struct, frozen=True):
+class Clock(msgspec.Struct, frozen=True, array_like=True):
     name: str
     target: timedelta
     started: datetime

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
 from datetime import date, datetime
 from typing import Literal
+
+from msgspec.structs import replace
 
 from escmatrix.core import events as ev
 from escmatrix.core.friction import FrictionNote
@@ -14,7 +15,7 @@ from escmatrix.core.matrix import Matrix
 from escmatrix.core.metrics.breakdowns import GroupRow, PathStats, Wait, groups, paths, waits
 from escmatrix.core.metrics.current_status import TOP, CurrentStatus, current_status
 from escmatrix.core.metrics.doc import Doc
-from escmatrix.core.metrics.durations import Measured, measure_cut
+from escmatrix.core.metrics.durations import Measured, measure_state
 from escmatrix.core.metrics.final import Final
 from escmatrix.core.metrics.follow_ups import FollowUps, follow_up_items, follow_ups
 from escmatrix.core.metrics.review_lists import (
@@ -76,12 +77,24 @@ IssueSource = tuple[str, Sequence[ev.EventBase] | Final]
 
 
 class _Measurer:
-    """measure_issue with a memo, so an issue measured twice at the same time costs once."""
+    """measure_issue with a memo, so an issue measured twice at the same time costs once, and
+    each cut of an issue's events is folded once (`states_at` folds at now what the window's
+    cohort measured at now)."""
 
     def __init__(self, matrix: Matrix) -> None:
         self.matrix = matrix
         self.memo: dict[tuple[str, datetime], Measured | None] = {}
         self.finished: dict[tuple[str, int], Measured] = {}
+        self.folds: dict[tuple[str, int], IssueState] = {}
+
+    def fold(self, issue_id: str, cut: list[ev.EventBase]) -> IssueState:
+        """The fold of `cut`, the issue's events up to some time: a later time's cut holds every
+        event of an earlier one's, so the length tells cuts apart."""
+        key = (issue_id, len(cut))
+        state = self.folds.get(key)
+        if state is None:
+            state = self.folds[key] = fold(issue_id, cut)
+        return state
 
     def __call__(
         self, issue_id: str, source: Sequence[ev.EventBase] | Final, at: datetime
@@ -95,7 +108,12 @@ class _Measurer:
         cut = [e for e in source if e.at <= at]
         seen = (issue_id, len(cut))
         done = self.finished.get(seen)
-        measured = replace(done, at=at) if done else measure_cut(self.matrix, issue_id, cut, at)
+        if done:
+            measured: Measured | None = replace(done, at=at)
+        elif cut and isinstance(cut[0], ev.Opened):
+            measured = measure_state(self.matrix, self.fold(issue_id, cut), cut, at)
+        else:
+            measured = None  # not opened by then
         if measured and not measured.is_open and measured.time_to_aid is not None:
             self.finished[seen] = measured
         self.memo[key] = measured
@@ -145,7 +163,9 @@ def _matters_now(events: Sequence[ev.EventBase], at: datetime) -> bool:
     return active or flagged
 
 
-def states_at(issues: Iterable[IssueSource], at: datetime) -> list[tuple[IssueEvents, IssueState]]:
+def states_at(
+    issues: Iterable[IssueSource], at: datetime, measure: _Measurer
+) -> list[tuple[IssueEvents, IssueState]]:
     """Issues active at `at` or with an override to reconcile, folded from events up to `at`
     (a final record settles that an issue is neither)."""
     out = []
@@ -155,7 +175,7 @@ def states_at(issues: Iterable[IssueSource], at: datetime) -> list[tuple[IssueEv
         cut = [e for e in events if e.at <= at]
         if not cut or not isinstance(cut[0], ev.Opened) or not _matters_now(cut, at):
             continue  # not opened by then (an event dated before the opening is not a start)
-        out.append(((issue_id, events), fold(issue_id, cut)))
+        out.append(((issue_id, events), measure.fold(issue_id, cut)))
     return out
 
 
@@ -174,7 +194,7 @@ def build_report(
     measure = _Measurer(matrix)
     measured = cohort(matrix, issues, window, at, measure)
     before = cohort(matrix, issues, previous_window, previous_window.end, measure)
-    everyone_now = states_at(issues, now)
+    everyone_now = states_at(issues, now, measure)
     active_now = [
         m
         for (issue_id, events), state in everyone_now
