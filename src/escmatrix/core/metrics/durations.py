@@ -96,9 +96,9 @@ class Facts(NamedTuple):
 
     escalations: int
     handoffs: int
-    time_to_aid: timedelta | None
-    time_to_resolution: timedelta | None
-    open_age: timedelta | None  # None: not open
+    time_to_aid: float | None  # seconds, as `duration_stats` sorts them
+    time_to_resolution: float | None
+    open_age: float | None  # None: not open
     closed: bool
     ever_resolved: bool
     reopened: bool
@@ -146,9 +146,9 @@ class Measured(msgspec.Struct, frozen=True, dict=True):
         return Facts(
             escalations=s.escalations,
             handoffs=s.handoffs,
-            time_to_aid=self.time_to_aid,
-            time_to_resolution=self.time_to_resolution,
-            open_age=self.age if self.is_open else None,
+            time_to_aid=_seconds(self.time_to_aid),
+            time_to_resolution=_seconds(self.time_to_resolution),
+            open_age=self.age.total_seconds() if self.is_open else None,
             closed=s.status == "closed",
             ever_resolved=self.ever_resolved,
             reopened=bool(s.reopened),
@@ -173,6 +173,10 @@ class Measured(msgspec.Struct, frozen=True, dict=True):
             raise KeyError(dimension)
         value: str | None = getattr(self.state, dimension)
         return value
+
+
+def _seconds(span: timedelta | None) -> float | None:
+    return None if span is None else span.total_seconds()
 
 
 _STATE_KEYS = frozenset({"category", "severity", "owner", "customer", "partner"})

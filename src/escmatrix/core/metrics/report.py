@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Literal
 
 from msgspec.structs import replace
@@ -71,6 +72,7 @@ class Report(Doc):
     follow_ups: FollowUps
 
 
+TICK = timedelta(microseconds=1)  # the smallest step between two times
 IssueEvents = tuple[str, Sequence[ev.EventBase]]
 # An issue's events, or its final record where that settles the report (`Final.settles`).
 IssueSource = tuple[str, Sequence[ev.EventBase] | Final]
@@ -126,20 +128,27 @@ def _opened(source: Sequence[ev.EventBase] | Final) -> datetime | None:
     return source[0].at if source else None
 
 
+# when the issue opened, its place among the issues given, the issue, its source
+Opening = tuple[datetime, int, str, Sequence[ev.EventBase] | Final]
+
+
+def openings(issues: Iterable[IssueSource]) -> list[Opening]:
+    """Each issue with the time it opened, in that order (those never opened left out), so each
+    window's cohort is a slice."""
+    found = [(at, n, i, s) for n, (i, s) in enumerate(issues) if (at := _opened(s)) is not None]
+    found.sort(key=lambda row: row[:2])
+    return found
+
+
 def cohort(
-    matrix: Matrix,
-    issues: Iterable[IssueSource],
-    window: Window,
-    at: datetime,
-    measure: _Measurer | None = None,
+    opened: list[Opening], window: Window, at: datetime, measure: _Measurer
 ) -> list[Measured]:
-    """Issues opened in `window`, each measured as it stood at `at`."""
-    measure = measure or _Measurer(matrix)
+    """Issues opened in `window` (and by `at`), each measured as it stood at `at`, in the order
+    they were given."""
+    first = bisect_left(opened, window.start, key=lambda row: row[0])
+    last = bisect_left(opened, min(window.end, at + TICK), key=lambda row: row[0])
     out = []
-    for issue_id, source in issues:
-        opened = _opened(source)
-        if opened is None or not window.contains(opened) or opened > at:
-            continue
+    for _, _, issue_id, source in sorted(opened[first:last], key=lambda row: row[1]):
         measured = measure(issue_id, source, at)
         if measured is not None:
             out.append(measured)
@@ -192,8 +201,9 @@ def build_report(
     at = min(window.end, now)
     previous_window = window.previous()
     measure = _Measurer(matrix)
-    measured = cohort(matrix, issues, window, at, measure)
-    before = cohort(matrix, issues, previous_window, previous_window.end, measure)
+    opened = openings(issues)
+    measured = cohort(opened, window, at, measure)
+    before = cohort(opened, previous_window, previous_window.end, measure)
     everyone_now = states_at(issues, now, measure)
     active_now = [
         m
@@ -203,13 +213,14 @@ def build_report(
     headline = summarize(measured)
     previous = summarize(before)
     rows = groups(measured)
+    tier_waits = waits(measured, "tier")
     bottlenecks = [
         *waits(measured, "owner")[:TOP],
-        *waits(measured, "tier")[:TOP],
+        *tier_waits[:TOP],
         *waits(measured, "dependency")[:TOP],
     ]
     order = {t.id: i for i, t in enumerate(matrix.tiers)}
-    tier_dwell = sorted(waits(measured, "tier"), key=lambda w: (order.get(w.name, 99), w.name))
+    tier_dwell = sorted(tier_waits, key=lambda w: (order.get(w.name, 99), w.name))
     friction_rows = friction_groups(friction, window, at)
     stale = stale_entries(matrix, changed or {}, at)
     review = matrix.governance.review

@@ -7,6 +7,7 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
+from itertools import chain
 
 from escmatrix.core.metrics.doc import Doc
 from escmatrix.core.metrics.durations import Facts, Measured
@@ -29,7 +30,11 @@ class DurationStats(Doc):
 
 
 def duration_stats(values: Iterable[timedelta]) -> DurationStats:
-    seconds = sorted(v.total_seconds() for v in values)
+    return seconds_stats(sorted(v.total_seconds() for v in values))
+
+
+def seconds_stats(seconds: Sequence[float]) -> DurationStats:
+    """The stats of durations given in seconds, in ascending order."""
     if not seconds:
         return DurationStats(count=0, mean=None, median=None, p90=None, max=None)
     return DurationStats(
@@ -150,9 +155,9 @@ def summarize(measured: Sequence[Measured]) -> Summary:
         customer,
         partner,
     ) = columns
-    aid: list[timedelta] = [t for t in aids if t is not None]
-    ttr: list[timedelta] = [t for t in resolutions if t is not None]
-    open_ages: list[timedelta] = [t for t in ages if t is not None]
+    aid: list[float] = sorted(t for t in aids if t is not None)
+    ttr: list[float] = sorted(t for t in resolutions if t is not None)
+    open_ages: list[float] = sorted(t for t in ages if t is not None)
     # scored on issues closed at the evaluation time (not open again)
     scored = [
         (by_customer, by_partner)
@@ -162,12 +167,8 @@ def summarize(measured: Sequence[Measured]) -> Summary:
     customers = [answer for answer, _ in scored]
     partners = [answer for _, answer in scored]
     tally: dict[str, list[int]] = {}  # clock name -> [met, breached, pending]
-    for clocks in outcomes:
-        for name, outcome in clocks:
-            counts = tally.get(name)
-            if counts is None:
-                counts = tally[name] = [0, 0, 0]
-            counts[outcome] += 1
+    for (name, outcome), times in Counter(chain.from_iterable(outcomes)).items():
+        tally.setdefault(name, [0, 0, 0])[outcome] += times
     resolved_ever = sum(ever_resolved)
     reopened = sum(again for ever, again in zip(ever_resolved, reopens, strict=True) if ever)
     overrides, reconciled_total = sum(overridden), sum(reconciled)
@@ -177,9 +178,9 @@ def summarize(measured: Sequence[Measured]) -> Summary:
         open=len(open_ages),
         resolved=count - len(open_ages),
         unacknowledged=count - len(aid),
-        time_to_aid=duration_stats(aid),
-        time_to_resolution=duration_stats(ttr),
-        open_age=duration_stats(open_ages),
+        time_to_aid=seconds_stats(aid),
+        time_to_resolution=seconds_stats(ttr),
+        open_age=seconds_stats(open_ages),
         escalations=escalations_total,
         escalations_per_issue=ratio(escalations_total, count),
         handoffs=handoffs_total,
