@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 import shutil
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -266,6 +266,38 @@ def test_events_round_trip_through_the_store(
     written = [opened, *later]
     store.append(ISSUE, written)
     assert store.events(ISSUE) == written
+
+
+@STORE_SETTINGS
+@given(
+    opened=OPENED,
+    later=st.lists(later_event(), max_size=5),
+    micros=st.lists(st.integers(0, 999_999), min_size=6, max_size=6),
+    offsets=st.lists(st.integers(-14 * 60, 14 * 60), min_size=6, max_size=6),
+)
+def test_events_as_written_are_what_the_store_reads_back(
+    scratch: Path,
+    opened: ev.Opened,
+    later: list[ev.EventBase],
+    micros: list[int],
+    offsets: list[int],
+) -> None:
+    """A command works out the state it recorded and its notices from its events `as_written`,
+    not from its files read back: they are the same events, whatever the times' offsets and
+    fractions of a second, and they fold to the state the files fold to."""
+    events = [
+        e.model_copy(
+            update={"at": e.at.replace(microsecond=u).astimezone(timezone(timedelta(minutes=m)))}
+        )
+        for e, u, m in zip([opened, *later], micros, offsets, strict=False)
+    ]
+    root = fresh(scratch, "as-written")
+    store = IssueStore(root)
+    store.append(ISSUE, events)
+    written = [ev.as_written(e) for e in events]
+    assert store.events(ISSUE) == written
+    assert all(e.at.utcoffset() == timedelta(0) and e.at.microsecond == 0 for e in written)
+    assert fold(ISSUE, written) == store.load(ISSUE)
 
 
 names = st.builds(

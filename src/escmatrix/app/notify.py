@@ -175,9 +175,11 @@ def _queue(outbox: Outbox, notice: Notice, channel: Channel, reason: str) -> Non
 
 
 def _new_events(ws: Workspace, recorded: Recorded) -> list[object]:
-    """The events the command wrote, read back from its files."""
+    """The events the command wrote: as it wrote them, else read back from its files."""
     from escmatrix.store.issues import EVENT_NAME, EventFile
 
+    if recorded.events:
+        return list(recorded.events)
     events: list[object] = []
     for path in recorded.files:
         match = EVENT_NAME.match(path.name)

@@ -53,6 +53,7 @@ class Recorded(msgspec.Struct, frozen=True):
     action: str
     before: IssueState | None = None
     warnings: tuple[str, ...] = ()  # e.g. a clock far ahead of everything the repository knows
+    events: tuple[EventBase, ...] = ()  # what the files hold, as written (none: read them back)
 
 
 class Workspace:
@@ -125,7 +126,9 @@ class Workspace:
 
     def issue(self, prefix: str) -> IssueState:
         """One folded issue; from the cache while its folder is unchanged (no models loaded)."""
-        if self.use_cache and (issue_id := self.cache.plain_id(prefix)) is not None:
+        from escmatrix.store.issue_folders import plain_id
+
+        if self.use_cache and (issue_id := plain_id(self.root / "issues", prefix)) is not None:
             cached = self.cache.state(issue_id, self._load)
             if cached is not None:
                 return cached
@@ -215,53 +218,9 @@ class Workspace:
 
     def doctor(self) -> list[str]:
         """Finish or clean up what interrupted commands left; returns what was done, in words."""
-        done: list[str] = []
-        with exclusive(self.lock_path):
-            done.extend(self.git.stale_locks())  # first: recovering commits needs them gone
-            journal = Journal(self.git.git_dir)
-            for path in journal.pending():
-                entry = journal.read(path)
-                if entry is None:
-                    done.append(f"removed an unreadable journal entry {path.name}")
-                    journal.end(path)
-                    continue
-                done.extend(self._recover(entry))
-                journal.end(path)
-            for tmp in journal.temp_files():
-                tmp.unlink(missing_ok=True)
-                done.append(f"removed a half-written journal entry {tmp.name}")
-            for tmp in self.store.temp_files():
-                tmp.unlink(missing_ok=True)
-                done.append(f"removed the temp file {tmp.relative_to(self.root)}")
-                if tmp.parent.is_dir() and not any(tmp.parent.iterdir()):
-                    tmp.parent.rmdir()
-        return done
+        from escmatrix.app.doctor import doctor
 
-    def _recover(self, entry: Entry) -> list[str]:
-        """Commit the events of an interrupted command that made it to disk, as its actor."""
-        from escmatrix.store.git import TRAILER_ACTION, TRAILER_ACTOR, TRAILER_ISSUE, Identity
-
-        present = [self.root / f for f in entry.files if (self.root / f).is_file()]
-        if not present:
-            return [f"{entry.action} {entry.issue}: nothing had been written; nothing to recover"]
-        pending = self.git.uncommitted(present)
-        if not pending:
-            return [f"{entry.action} {entry.issue}: had already been committed"]
-        # Refuse to commit a broken file; date the commit when the events happened, as the
-        # interrupted command would have (audit holds an event's time to its commit's).
-        events = [self.store.read_event(self.store.event_file(path)) for path in pending]
-        commit = self.git.commit_files(
-            pending,
-            entry.subject,
-            "Recovered by escmatrix doctor after the command was interrupted.",
-            {TRAILER_ISSUE: entry.issue, TRAILER_ACTION: entry.action, TRAILER_ACTOR: entry.actor},
-            Identity(entry.name, entry.email),
-            max(e.at for e in events),
-        )
-        return [
-            f"{entry.action} {entry.issue}: committed {len(pending)} orphaned event file(s) as "
-            f"{entry.email} ({commit[:10]})"
-        ]
+        return doctor(self)
 
     def sync(self, remote: str | None) -> SyncResult:
         """Fetch, rebase and push, under our lock so no local command interleaves."""
@@ -320,9 +279,13 @@ class Workspace:
         identity: Identity,
         decide: Callable[[], list[EventBase]],
         describe: Callable[[list[EventBase]], tuple[str, str]],
+        folded: list[IssueState] | None = None,
     ) -> Recorded | None:
-        """Decide under the lock, append the events and commit them once; None if nothing to record."""
+        """Decide under the lock, append the events and commit them once; None if nothing to record.
+        `folded` gets the state `decide` decided on, if it says: then the state recorded is that
+        one with the new events applied, and no event file is read again."""
         from escmatrix.core.audit_rules import clock_ahead, refuse_before_opening
+        from escmatrix.core.events import as_written
         from escmatrix.store.git import TRAILER_ACTION, TRAILER_ACTOR, TRAILER_ISSUE
 
         with exclusive(self.lock_path):
@@ -333,12 +296,12 @@ class Workspace:
                     "committing them",
                     hint="run `escmatrix doctor` to finish that commit, then run this command again",
                 )
-            new_events = decide()
+            new_events = [as_written(e) for e in decide()]
             if not new_events:
                 return None
             last = None
             if not any(getattr(e, "event", "") == "opened" for e in new_events):
-                known = self.store.load(issue_id)
+                known = folded[0] if folded else self.store.load(issue_id)
                 refuse_before_opening([e.at for e in new_events], known.opened_at)
                 last = known.last_event_at
             ahead = clock_ahead(max(e.at for e in new_events), [last, self.git.head_time()])
@@ -364,8 +327,26 @@ class Workspace:
                 journal.end(entry)
                 raise
             journal.end(entry)
-        state = self.store.load(issue_id)
-        return Recorded(state, files, commit, action, warnings=(ahead,) if ahead else ())
+        state = self._after(folded[0], new_events) if folded else self.store.load(issue_id)
+        warnings = (ahead,) if ahead else ()
+        return Recorded(state, files, commit, action, warnings=warnings, events=tuple(new_events))
+
+    def _decided_on(self, issue_id: str) -> IssueState:
+        """The issue's state to decide on, under the lock: from the cache while its folder holds
+        what was folded, else folded from its files."""
+        cached = self.cache.state_on_disk(issue_id) if self.use_cache else None
+        return cached if cached is not None else self.store.load(issue_id)
+
+    @staticmethod
+    def _after(state: IssueState, events: list[EventBase]) -> IssueState:
+        """`state` with `events` applied after its own events, as folding them all gives (a
+        copy, by the cache's codec, which keeps a state exactly)."""
+        from escmatrix.core.issue import apply_events
+        from escmatrix.store import state_codec
+
+        after = state_codec.decode(*state_codec.encode(state))
+        apply_events(after, events)
+        return after
 
     def _message(
         self,
@@ -413,7 +394,6 @@ class Workspace:
         self, prefix: str, action: str, decide: Decide, describe: Callable[[IssueState], str]
     ) -> Recorded:
         """Apply one decision to an existing issue, re-reading its events under the lock."""
-        from escmatrix.core.issue import fold
 
         issue_id = self.resolve(prefix)
         actor, identity = self.actor()
@@ -421,7 +401,7 @@ class Workspace:
         before: list[IssueState] = []
 
         def decide_locked() -> list[EventBase]:
-            before.append(fold(issue_id, self.store.events(issue_id)))
+            before.append(self._decided_on(issue_id))
             return [decide(ctx, before[0])]
 
         recorded = self._record(
@@ -431,6 +411,7 @@ class Workspace:
             identity,
             decide_locked,
             lambda events: self._message(action, issue_id, events, fallback=describe(before[0])),
+            before,
         )
         assert recorded is not None
         return msgspec.structs.replace(recorded, before=before[0])

@@ -264,6 +264,17 @@ EVENT_KINDS: tuple[str, ...] = tuple(
 )
 
 
+def as_written(event: EventBase) -> EventBase:
+    """The event as its file will give it back: `event_to_data` writes its time in UTC, to the
+    second (a test reads back every kind)."""
+    at = event.at.astimezone(UTC).replace(microsecond=0)
+    return (
+        event
+        if at == event.at and at.tzinfo is event.at.tzinfo
+        else event.model_copy(update={"at": at})
+    )
+
+
 def event_to_data(event: EventBase) -> dict[str, object]:
     """The event as plain data for YAML: `event` first, times as UTC ISO 8601 text."""
     data = event.model_dump(mode="json", exclude_defaults=False)

@@ -203,6 +203,13 @@ def fold(issue_id: str, events: list[ev.EventBase]) -> IssueState:
     return state
 
 
+def apply_events(state: IssueState, events: list[ev.EventBase]) -> None:
+    """Apply events that come after the ones `state` was folded from, in place: the state is then
+    what `fold` of all of them gives."""
+    for event in events:
+        _apply(state, event)
+
+
 def _note(state: IssueState, event: ev.EventBase, summary: str) -> None:
     kind = getattr(event, "event", "event")
     state.timeline.append(TimelineEntry(event.at, event.actor, kind, summary))

@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import msgspec
 
-from escmatrix.core import ids
 from escmatrix.core.ids import shortest_unique
 from escmatrix.core.summary import ACTIVE, IssueSummary
 from escmatrix.store.cache_files import DerivedFile, StateEntry, StatesFile, decoded
@@ -335,7 +334,12 @@ class IssueCache:
             now = head if head is not None else self._issues_tree()
             return checked if checked == now else ""
 
-        if entry is not None and entry[0] == key and not entry[3] and self._as_committed(issue_id):
+        if (
+            entry is not None
+            and entry[0] == key
+            and not entry[3]
+            and self._as_committed(issue_id, key)
+        ):
             # kept by a bulk read (`list`, `sweep`, `report`), which records no file listing:
             # the folder on disk is HEAD's, so the entry holds for the files as they are now
             entry = entries[issue_id] = (key, entry[1], entry[2], files)
@@ -348,44 +352,31 @@ class IssueCache:
                 self._save_states(still(), entries)
         return state
 
-    def _as_committed(self, issue_id: str) -> bool:
-        """Whether the issue's folder on disk is exactly HEAD's: nothing modified, added or
-        removed, ignored files included (the store reads every event file it finds). A read: it
-        never takes the index lock, which a command that writes may hold."""
-        flags = ("--porcelain", "--untracked-files=all", "--ignored")
-        path = f"{self.issues_path}/{issue_id}"
-        return self._git("--no-optional-locks", "status", *flags, "--", path) == ""
+    def state_on_disk(self, issue_id: str) -> IssueState | None:
+        """The issue's cached state while its folder holds what was folded: the files listed with
+        it, or (kept by a bulk read, with no listing) byte for byte its folder tree's files. For
+        a command about to change the folder: nothing is kept, and HEAD is not asked."""
+        entry = self._stored_states()[1].get(issue_id) if self.usable() else None
+        if entry is None or not (files := self._files(issue_id)):
+            return None
+        if not entry[3] and not self._as_committed(issue_id, entry[0]):
+            return None
+        return decoded(entry, entry[0], files if entry[3] else None)
 
-    def plain_id(self, prefix: str) -> str | None:
-        """The one issue folder `prefix` names, when that is plain from a listing of issues/
-        (a real folder, not a link); None for anything else, which the store resolves and
-        explains (an unknown, ambiguous or malformed id)."""
-        text = prefix.strip().lower()
-        folder = self.root / "issues"
-        if not ids.is_issue_id(text):
-            if not text or not ids.PREFIX_RE.match(text):
-                return None
-            try:
-                found = ids.matching(text, [n for n in os.listdir(folder) if ids.is_issue_id(n)])
-            except OSError:
-                return None
-            if len(found) != 1:
-                return None
-            text = found[0]
-        path = folder / text
-        return text if path.is_dir() and not path.is_symlink() else None
+    def _as_committed(self, issue_id: str, key: str) -> bool:
+        """Whether the issue's folder on disk holds exactly the files of its tree `key`, ignored
+        files included (the store reads every event file it finds): one `git ls-tree`, each file
+        hashed as git hashes a blob (`store/issue_folders.py`); it never takes the index lock."""
+        from escmatrix.store.issue_folders import holds_exactly, tree_files
+
+        done = subprocess.run(["git", "ls-tree", "-z", key], cwd=self.top, capture_output=True)
+        files = tree_files(done.stdout) if done.returncode == 0 else None
+        return files is not None and holds_exactly(self.root / "issues" / issue_id, files)
 
     def _files(self, issue_id: str) -> str:
-        """What the issue folder holds on disk, as one string ("" when it cannot be read)."""
-        try:
-            with os.scandir(self.root / "issues" / issue_id) as found:
-                listed = sorted((e.name, e.stat(follow_symlinks=False)) for e in found)
-        except OSError:
-            return ""
-        return "|".join(
-            f"{name}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
-            for name, st in listed
-        )
+        from escmatrix.store.issue_folders import listing
+
+        return listing(self.root / "issues" / issue_id)
 
     def _code(self) -> str:
         """The fold and the codec, by size and time: a state folded by other code must miss."""

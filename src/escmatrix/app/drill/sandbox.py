@@ -187,6 +187,9 @@ class DrillWorkspace(Workspace):
     def store(self) -> IssueStore:
         return self.drill_store
 
+    def _decided_on(self, issue_id: str) -> IssueState:
+        return self.store.load(issue_id)  # from the drill's own store, which its copy is
+
     def _record(
         self,
         issue_id: str,
@@ -195,6 +198,7 @@ class DrillWorkspace(Workspace):
         identity: Identity,
         decide: Callable[[], list[EventBase]],
         describe: Callable[[list[EventBase]], tuple[str, str]],
+        folded: list[IssueState] | None = None,
     ) -> Recorded | None:
         """As a command records, less what guards a shared repository against other processes
         and crashes (the lock, the journal): one drill alone writes its throwaway copy."""

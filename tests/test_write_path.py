@@ -1,0 +1,107 @@
+"""A command that changes an issue decides on its state from the local cache while the issue's
+folder holds what was folded (the file listing kept with the state, or every file hashed against
+the folder's tree), and records the state its files fold to.
+
+The store is the real one; the tests count its `read_event` calls by wrapping it, to tell a
+decision made from the cache from one made by reading the files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from escmatrix.app.clock import Clock
+from escmatrix.app.workspace import Recorded, Workspace
+from escmatrix.core import responder
+from escmatrix.core.events import EventBase
+from escmatrix.store.issues import EventFile, IssueStore
+from tests.support import T0, Repo
+
+LATER = "2026-03-02T11:15:30.250000+02:00"  # a fraction of a second, at an offset
+
+
+def _update(ws: Workspace, issue: str, status: str) -> Recorded:
+    return ws.act(
+        issue,
+        "update",
+        lambda c, s: responder.status_update(
+            c, s, status=status, next_steps="Ship the fix", owner=None, dependencies=""
+        ),
+        lambda s: "updated",
+    )
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The event files the store reads from now on, by name."""
+    seen: list[str] = []
+    real = IssueStore.read_event
+
+    def counted(self: IssueStore, file: EventFile) -> EventBase:
+        seen.append(file.path.name)
+        return real(self, file)
+
+    monkeypatch.setattr(IssueStore, "read_event", counted)
+    return seen
+
+
+def test_a_command_decides_on_the_cached_state_and_records_what_its_files_fold_to(
+    tmp_repo: Repo, reads: list[str]
+) -> None:
+    issue = tmp_repo.open()
+    tmp_repo.ok("ack", issue, now=T0)
+    tmp_repo.ok("sweep")  # keeps every active issue's state, with no file listing
+    reads.clear()
+    ws = Workspace(tmp_repo.path, Clock.from_option(LATER))
+    done = _update(ws, issue, "Reproduced on a test account")
+    assert reads == []  # decided on the cached state, checked against the folder's tree
+    assert done.before is not None and done.before.status == "acknowledged"
+    again = Workspace(tmp_repo.path, Clock.from_option(LATER))
+    assert done.state == again.store.load(issue)  # what the files fold to, to the second
+    assert list(done.events) == again.store.events(issue)[-1:]
+    assert done.state.last_status == "Reproduced on a test account"
+
+
+def test_an_uncommitted_edit_is_decided_on_from_the_files(tmp_repo: Repo, reads: list[str]) -> None:
+    """A hand edit the cache has not seen: the folder no longer holds the tree's files, so the
+    command reads them, and decides on what they say."""
+    issue = tmp_repo.open()
+    tmp_repo.ok("sweep")
+    opened = next((tmp_repo.path / "issues" / issue).glob("*-opened.yaml"))
+    text = opened.read_text(encoding="utf-8")
+    opened.write_text(text.replace("Checkout returns 500", "Checkout returns 502"), "utf-8")
+    reads.clear()
+    ws = Workspace(tmp_repo.path, Clock.from_option(LATER))
+    done = _update(ws, issue, "Looking into it")
+    assert Path(opened).name in reads
+    assert done.before is not None and done.before.title == "Checkout returns 502"
+    assert done.state == Workspace(tmp_repo.path, Clock.from_option(LATER)).store.load(issue)
+
+
+def test_without_the_cache_every_decision_reads_the_files(tmp_repo: Repo, reads: list[str]) -> None:
+    issue = tmp_repo.open()
+    tmp_repo.ok("sweep")
+    reads.clear()
+    ws = Workspace(tmp_repo.path, Clock.from_option(LATER), use_cache=False)
+    done = _update(ws, issue, "Looking into it")
+    assert reads  # the opened event at least
+    assert done.state == ws.store.load(issue)
+
+
+def test_after_show_the_listing_kept_with_the_state_is_enough(
+    tmp_repo: Repo, reads: list[str]
+) -> None:
+    """`show` keeps the folder's file listing with the state; while it holds, no file is read
+    or hashed. A file written since (even with the same bytes) no longer matches: read again."""
+    issue = tmp_repo.open()
+    tmp_repo.ok("show", issue)
+    reads.clear()
+    ws = Workspace(tmp_repo.path, Clock.from_option(LATER))
+    assert ws.cache.state_on_disk(issue) == ws.store.load(issue)
+    reads.clear()
+    assert ws.cache.state_on_disk(issue) is not None and reads == []
+    opened = next((tmp_repo.path / "issues" / issue).glob("*-opened.yaml"))
+    opened.write_bytes(opened.read_bytes())  # the same bytes, a new change time
+    state = ws.cache.state_on_disk(issue)
+    assert (reads == [] and state is None) or state == ws.store.load(issue)
