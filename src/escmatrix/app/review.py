@@ -187,12 +187,21 @@ def build(ws: Workspace, window: Window) -> Report:
 
 
 def report_schema() -> dict[str, Any]:
-    """The JSON Schema of `report --format json`, generated from the model."""
-    schema = Report.model_json_schema(mode="serialization")
+    """The JSON Schema of `report --format json`, generated from the model (msgspec gives a
+    reference to Report among its definitions: the schema is Report's, with the others)."""
+    import msgspec
+
+    generated = msgspec.json.schema(Report)
+    definitions = dict(generated["$defs"])
+    for shape in definitions.values():  # the output has every field, defaults too
+        if "properties" in shape:
+            shape["required"] = list(shape["properties"])
+    schema = definitions.pop(Report.__name__)
     return {
         "$schema": SCHEMA_DIALECT,
         "$id": "https://escmatrix.invalid/schemas/report.schema.json",
         **schema,
+        "$defs": definitions,
         "title": "escmatrix report (escmatrix report --format json)",
         "description": "Durations are in seconds; times are UTC ISO 8601; ratios are 0-1. "
         "See core/metrics.py for every definition.",

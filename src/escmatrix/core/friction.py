@@ -22,7 +22,7 @@ MAX_TEXT = 2000
 class FrictionNote(BaseModel):
     """What a responder found in the way: free text, optionally tied to a category, tier, issue."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     at: AwareDatetime
     actor: Id

@@ -125,7 +125,9 @@ def report(
         raise UsageError("--refresh applies to --format html only")
     data = _build(ctx, since, until, quarter)
     if fmt is ReportFormat.json:
-        output.write_json(data.model_dump(mode="json"))
+        import msgspec
+
+        output.write_json(msgspec.to_builtins(data))
     elif fmt is ReportFormat.csv:
         import csv
 

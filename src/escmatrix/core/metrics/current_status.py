@@ -6,10 +6,10 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from pydantic import Field
+import msgspec
 
 from escmatrix.core.matrix import Matrix
-from escmatrix.core.metrics.doc import Doc
+from escmatrix.core.metrics.doc import Doc, Instant
 from escmatrix.core.metrics.durations import Measured
 from escmatrix.core.metrics.review_lists import ClockRow, HandoffRow, clock_rows
 
@@ -38,13 +38,15 @@ class OpenIssue(Doc):
     tier: str
     status: str
     age: float
-    links: list[str] = Field(default_factory=list)  # http(s) URLs of its external references
+    links: list[str] = msgspec.field(
+        default_factory=list
+    )  # http(s) URLs of its external references
 
 
 class CurrentStatus(Doc):
     """Every active issue at `at`, whenever it opened (the list: the oldest OPEN_LISTED)."""
 
-    at: datetime
+    at: Instant
     active: int
     paused: int
     flagged: int

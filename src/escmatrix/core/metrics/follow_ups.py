@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import NamedTuple
 
 from escmatrix.core import events as ev
-from escmatrix.core.metrics.doc import Doc
+from escmatrix.core.metrics.doc import Doc, Instant
 
 
 class FollowUpRow(Doc):
@@ -17,7 +17,7 @@ class FollowUpRow(Doc):
     owner: str
     due: date
     overdue: bool
-    done_at: datetime | None = None
+    done_at: Instant | None = None
 
 
 class OwnerFollowUps(Doc):

@@ -15,7 +15,7 @@ from escmatrix.core.issue import IssueState, fold
 from escmatrix.core.matrix import Matrix
 from escmatrix.core.metrics.breakdowns import GroupRow, PathStats, Wait, groups, paths, waits
 from escmatrix.core.metrics.current_status import TOP, CurrentStatus, current_status
-from escmatrix.core.metrics.doc import Doc
+from escmatrix.core.metrics.doc import Doc, Instant
 from escmatrix.core.metrics.durations import Measured, measure_state
 from escmatrix.core.metrics.final import Final
 from escmatrix.core.metrics.follow_ups import FollowUps, follow_up_items, follow_ups
@@ -45,12 +45,12 @@ class ReviewInfo(Doc):
     owners: list[str]
 
 
-class Report(Doc):
+class Report(Doc, kw_only=True):
     """Everything `escmatrix report` shows, in every format. Durations are in seconds."""
 
     version: Literal[1] = 1
-    generated_at: datetime
-    evaluated_at: datetime
+    generated_at: Instant
+    evaluated_at: Instant
     window: Window
     previous_window: Window
     headline: Summary

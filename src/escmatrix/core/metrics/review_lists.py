@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from escmatrix.core.friction import FrictionNote
 from escmatrix.core.issue import IssueState
 from escmatrix.core.matrix import Matrix
-from escmatrix.core.metrics.doc import Doc
+from escmatrix.core.metrics.doc import Doc, Instant
 from escmatrix.core.metrics.durations import Measured
 from escmatrix.core.metrics.windows import Window
 
@@ -27,8 +27,8 @@ class ClockRow(Doc):
     state: str
     target: float
     elapsed: float
-    due: datetime | None
-    stopped_at: datetime | None
+    due: Instant | None
+    stopped_at: Instant | None
 
 
 def clock_rows(measured: Iterable[Measured], states: set[str]) -> list[ClockRow]:
@@ -58,12 +58,12 @@ def clock_rows(measured: Iterable[Measured], states: set[str]) -> list[ClockRow]
 class OverrideRow(Doc):
     issue: str
     title: str
-    at: datetime
+    at: Instant
     actor: str
     owner: str
     tier: str
     reason: str
-    reconcile_by: datetime
+    reconcile_by: Instant
     overdue: bool
 
 
@@ -99,7 +99,7 @@ class HandoffFlow(Doc):
 
 class HandoffRow(Doc):
     issue: str
-    at: datetime
+    at: Instant
     previous: str
     owner: str
     reason: str
@@ -115,7 +115,7 @@ def handoff_flows(measured: Iterable[Measured]) -> list[HandoffFlow]:
 
 class FrictionRow(Doc):
     id: str
-    at: datetime
+    at: Instant
     actor: str
     text: str
     issue: str | None
@@ -152,7 +152,7 @@ class StaleEntry(Doc):
     file: str
     entry: str
     people: list[str]
-    last_changed: datetime
+    last_changed: Instant
     age_days: int
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Literal
 
-from escmatrix.core.metrics.doc import Doc
+from escmatrix.core.metrics.doc import Doc, Instant
 from escmatrix.core.metrics.durations import Measured
 from escmatrix.core.metrics.summary import DurationStats, Summary, breached, duration_stats
 from escmatrix.core.metrics.windows import Window
@@ -81,8 +81,8 @@ def trends(current: Summary, previous: Summary) -> list[Trend]:
 class Period(Doc):
     """One slice of the window (by the day the issues opened) for charts over time."""
 
-    start: datetime
-    end: datetime
+    start: Instant
+    end: Instant
     opened: int
     resolved: int
     breached_issues: int

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from escmatrix.core.metrics.doc import Doc
+from escmatrix.core.metrics.doc import Doc, Instant
 
 
 class Window(Doc):
     """The half-open period `[start, end)` a report covers."""
 
-    start: datetime
-    end: datetime
+    start: Instant
+    end: Instant
     label: str
 
     @property
