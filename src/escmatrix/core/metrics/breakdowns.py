@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Literal
 
 from escmatrix.core.metrics.doc import Doc
-from escmatrix.core.metrics.durations import Measured
+from escmatrix.core.metrics.durations import Measured, group_keys
 from escmatrix.core.metrics.summary import (
     DurationStats,
     Summary,
@@ -40,8 +40,7 @@ def groups(measured: Sequence[Measured], dimensions: Sequence[str] = DIMENSIONS)
     rows: list[GroupRow] = []
     for dimension in dimensions:
         buckets: dict[str, list[Measured]] = defaultdict(list)
-        for m in measured:
-            key = m.key(dimension)
+        for key, m in zip(group_keys(measured, dimension), measured, strict=True):
             if key is not None:
                 buckets[key].append(m)
         for key in sorted(buckets):

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from functools import cached_property
+from operator import attrgetter
 from typing import NamedTuple
 
 import msgspec
@@ -163,23 +164,25 @@ class Measured(msgspec.Struct, frozen=True, dict=True):
             partner=(s.partner is not None, s.partner_satisfaction),
         )
 
-    def key(self, dimension: str) -> str | None:
-        """The group this issue falls in along `dimension`; None: not in any (no customer)."""
-        if dimension == "team":
-            return self.team
-        if dimension == "path":
-            return self.path
-        if dimension not in _STATE_KEYS:
-            raise KeyError(dimension)
-        value: str | None = getattr(self.state, dimension)
-        return value
+
+_STATE_KEYS = frozenset({"category", "severity", "owner", "customer", "partner"})
+
+
+def group_keys(measured: Sequence[Measured], dimension: str) -> list[str | None]:
+    """The group each issue falls in along `dimension`, a column at a time (`groups` takes seven);
+    None: in none (no customer)."""
+    if dimension == "team":
+        return [m.team for m in measured]
+    if dimension == "path":
+        return [m.path for m in measured]
+    if dimension not in _STATE_KEYS:
+        raise KeyError(dimension)
+    field = attrgetter(dimension)
+    return [field(m.state) for m in measured]
 
 
 def _seconds(span: timedelta | None) -> float | None:
     return None if span is None else span.total_seconds()
-
-
-_STATE_KEYS = frozenset({"category", "severity", "owner", "customer", "partner"})
 
 
 def active_intervals(state: IssueState, at: datetime) -> list[Interval]:

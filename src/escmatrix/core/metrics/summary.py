@@ -7,7 +7,6 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
-from itertools import chain
 
 from escmatrix.core.metrics.doc import Doc
 from escmatrix.core.metrics.durations import Facts, Measured
@@ -167,8 +166,9 @@ def summarize(measured: Sequence[Measured]) -> Summary:
     customers = [answer for answer, _ in scored]
     partners = [answer for _, answer in scored]
     tally: dict[str, list[int]] = {}  # clock name -> [met, breached, pending]
-    for (name, outcome), times in Counter(chain.from_iterable(outcomes)).items():
-        tally.setdefault(name, [0, 0, 0])[outcome] += times
+    for clocks, times in Counter(outcomes).items():  # few issues' clocks differ: count those
+        for name, outcome in clocks:
+            tally.setdefault(name, [0, 0, 0])[outcome] += times
     resolved_ever = sum(ever_resolved)
     reopened = sum(again for ever, again in zip(ever_resolved, reopens, strict=True) if ever)
     overrides, reconciled_total = sum(overridden), sum(reconciled)
