@@ -12,7 +12,7 @@ from escmatrix.core import events as ev
 from escmatrix.core.errors import InvalidInput
 from escmatrix.store import rebuild
 from escmatrix.store.atomic import durability
-from escmatrix.store.cache import _compact
+from escmatrix.store.cache_files import compact_row
 from escmatrix.store.issues import IssueStore
 from tests.test_properties_fold import EXAMPLES, T0
 
@@ -36,11 +36,11 @@ def test_the_pool_folds_what_one_by_one_folds(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store, ids = many_issues(tmp_path, 60)
-    one_by_one = {i: rebuild.fold_one(i, store.load, _compact) for i in ids}
-    pooled = rebuild._in_pool(ids, store.load, _compact, 2)
+    one_by_one = {i: rebuild.fold_one(i, store.load, compact_row) for i in ids}
+    pooled = rebuild._in_pool(ids, store.load, compact_row, 2)
     assert pooled == one_by_one
     monkeypatch.setattr(rebuild, "PARALLEL_FROM", 10)
-    assert rebuild.fold_many(ids, store.load, _compact) == one_by_one
+    assert rebuild.fold_many(ids, store.load, compact_row) == one_by_one
     active = {i for i, (row, encoded) in one_by_one.items() if encoded is not None}
     assert len(active) == 40  # the two in three not resolved carry their state for the cache
 
@@ -55,6 +55,6 @@ def test_a_broken_event_file_fails_as_it_does_one_by_one(
         store.load(ids[17])
     monkeypatch.setattr(rebuild, "PARALLEL_FROM", 10)
     with pytest.raises(InvalidInput) as pooled:
-        rebuild.fold_many(ids, store.load, _compact)
+        rebuild.fold_many(ids, store.load, compact_row)
     assert str(pooled.value) == str(alone.value)
     assert pooled.value.problems == alone.value.problems

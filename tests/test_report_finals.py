@@ -180,6 +180,25 @@ def test_a_warm_report_reads_final_records_and_answers_what_the_files_answer(
         same(NOW, *WINDOW)
 
 
+def test_a_warm_report_at_the_same_head_needs_no_list_of_issues(tmp_path: Path) -> None:
+    """The records were kept for every issue at HEAD's issues/ tree: while it is the same, a
+    report takes the issues from them, without the summaries; once HEAD moves, from the
+    summaries again, and answers what `--no-cache` answers."""
+    with isolated_env(tmp_path / "home"):
+        scenario = build_scenario(tmp_path / "repo")
+        repo = scenario.repo
+        first = repo.ok("report", *WINDOW, "--format", "json", now=NOW).stdout
+        cache = repo.path / ".git" / "escmatrix" / "cache"
+        (cache / "summaries.pickle").unlink()
+        assert repo.ok("report", *WINDOW, "--format", "json", now=NOW).stdout == first
+        assert not (cache / "summaries.pickle").exists()
+        repo.ok("update", scenario.ids["F"], "--status", "Still on it", "--next", "Ship", now=NOW)
+        cached = repo.ok("report", *WINDOW, "--format", "json", now=NOW).stdout
+        assert (cache / "summaries.pickle").is_file()
+        uncached = repo.ok("--no-cache", "report", *WINDOW, "--format", "json", now=NOW).stdout
+        assert cached == uncached != first
+
+
 def test_an_unreadable_cached_issue_is_read_from_its_files(tmp_path: Path) -> None:
     """events.pickle keeps each issue's events apart: one that no longer unpickles (written by
     other code) is read from the files, and the rest from the cache."""

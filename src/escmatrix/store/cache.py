@@ -16,7 +16,6 @@ import contextlib
 import os
 import pickle
 import subprocess
-import sys
 from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -25,40 +24,25 @@ import msgspec
 
 from escmatrix.core.ids import shortest_unique
 from escmatrix.core.summary import ACTIVE, IssueSummary
-from escmatrix.store.cache_files import DerivedFile, StateEntry, StatesFile, decoded
+from escmatrix.store.cache_files import (
+    SUMMARIES_VERSION,
+    SUMMARY_STATUS,
+    DerivedFile,
+    StateEntry,
+    StatesFile,
+    SummaryIndex,
+    compact_row,
+    decoded,
+)
 from escmatrix.store.journal import Journal
 
 if TYPE_CHECKING:
     from escmatrix.core.events import EventBase
     from escmatrix.core.issue import IssueState
 
-SUMMARIES_VERSION = 7  # the summaries file alone: rows as interned tuples; folder trees apart
 STATES_VERSION = 2  # states.msgpack: folded states in MessagePack (store/state_codec.py)
-DERIVED_VERSION = 1  # per_issue files: values worked out from a state and the matrix
+DERIVED_VERSION = 2  # per_issue files: values worked out from a state and the matrix
 T = TypeVar("T")
-
-
-class _Index(msgspec.Struct):
-    """The summaries view: plain tuples (cheapest to unpickle) and the shortest unique ids."""
-
-    version: int = SUMMARIES_VERSION
-    issues_tree: str = ""
-    rows: list[tuple[Any, ...]] = msgspec.field(default_factory=list)  # IssueSummary fields, by id
-    # issue id -> shortest unique prefix
-    short: dict[str, str] = msgspec.field(default_factory=dict)
-
-
-def _compact(row: IssueSummary) -> tuple[Any, ...]:
-    """The row as a plain tuple, its repeated values (status, people, ids) interned: pickle then
-    stores each distinct value once, which halves the file and its loading time."""
-    return tuple(
-        sys.intern(v) if isinstance(v, str) and i in _REPEATED else v for i, v in enumerate(row)
-    )
-
-
-_STATUS = IssueSummary._fields.index("status")
-_INTERNED = ("status", "category", "severity", "owner", "tier", "engaged", "customer", "partner")
-_REPEATED = frozenset(IssueSummary._fields.index(name) for name in _INTERNED)
 
 
 class IssueCache:
@@ -67,12 +51,14 @@ class IssueCache:
         self.folder = git_dir / "escmatrix" / "cache"
         rel = root.resolve().relative_to(top.resolve()).as_posix()
         self.issues_path = "issues" if rel in ("", ".") else f"{rel}/issues"
-        self._index: _Index | None = None  # the summaries last read or written by this process
-        self._active: _Index | None = None  # the active issues' rows, read or written
+        self._index: SummaryIndex | None = (
+            None  # the summaries last read or written by this process
+        )
+        self._active: SummaryIndex | None = None  # the active issues' rows, read or written
         self._tree: str | None = None  # the issues/ tree either was checked against
         self._folders: tuple[str, dict[str, str]] | None = None  # (issues/ tree, folder trees)
         self._fresh: dict[str, StateEntry] = {}  # states encoded while refreshing the summaries
-        self._rows: tuple[_Index, list[IssueSummary]] | None = None
+        self._rows: tuple[SummaryIndex, list[IssueSummary]] | None = None
 
     # -- git, as plain subprocesses (no GitPython: this is the fast path) --------------------
 
@@ -191,18 +177,18 @@ class IssueCache:
         index = self._summaries_index(fold_issue)
         return None if index is None else index.short
 
-    def _active_index(self) -> _Index | None:
+    def _active_index(self) -> SummaryIndex | None:
         """The active issues' rows and short ids at HEAD's issues/ tree, if kept for it."""
         if not self.usable() or (tree := self._issues_tree()) is None:
             return None
         if self._active is None or self._active.issues_tree != tree:
             found = self._load("active.pickle")
-            ok = isinstance(found, _Index) and found.version == SUMMARIES_VERSION
+            ok = isinstance(found, SummaryIndex) and found.version == SUMMARIES_VERSION
             self._active = found if ok and found.issues_tree == tree else None
         self._tree = tree if self._active is not None else self._tree
         return self._active
 
-    def _summaries_index(self, fold_issue: Callable[[str], IssueState]) -> _Index | None:
+    def _summaries_index(self, fold_issue: Callable[[str], IssueState]) -> SummaryIndex | None:
         if not self.usable():
             return None
         tree = self._issues_tree()
@@ -211,8 +197,8 @@ class IssueCache:
         if self._index is not None and self._index.issues_tree == tree:
             return self._index
         index = self._load("summaries.pickle")
-        if not isinstance(index, _Index) or index.version != SUMMARIES_VERSION:
-            index = _Index()
+        if not isinstance(index, SummaryIndex) or index.version != SUMMARIES_VERSION:
+            index = SummaryIndex()
         if index.issues_tree != tree:
             before = self._stored_folders(index.issues_tree) if index.rows else {}
             known = {row[0]: row for row in index.rows}
@@ -224,13 +210,13 @@ class IssueCache:
             ]
             from escmatrix.store.rebuild import fold_many
 
-            folded = fold_many(stale, fold_issue, _compact)
+            folded = fold_many(stale, fold_issue, compact_row)
             for issue_id, (row, encoded) in folded.items():
                 known[issue_id] = row
                 if encoded is not None:  # kept for `states`, which wants the active ones next
                     self._fresh[issue_id] = (folders[issue_id], *encoded, "")
             rows = [known[issue_id] for issue_id in folders]
-            index = _Index(SUMMARIES_VERSION, tree, rows, shortest_unique(folders))
+            index = SummaryIndex(SUMMARIES_VERSION, tree, rows, shortest_unique(folders))
             self._save("folders.pickle", (tree, folders))
             self._save("summaries.pickle", index)
             self._folders = (tree, folders)
@@ -238,11 +224,11 @@ class IssueCache:
         self._index, self._tree = index, tree
         return index
 
-    def _keep_active(self, index: _Index) -> None:
+    def _keep_active(self, index: SummaryIndex) -> None:
         """Keep the active issues' rows of `index` (and their short ids) in a file of their own."""
-        live = [row for row in index.rows if row[_STATUS] in ACTIVE]
+        live = [row for row in index.rows if row[SUMMARY_STATUS] in ACTIVE]
         short = {row[0]: index.short[row[0]] for row in live}
-        self._active = _Index(SUMMARIES_VERSION, index.issues_tree, live, short)
+        self._active = SummaryIndex(SUMMARIES_VERSION, index.issues_tree, live, short)
         self._save("active.pickle", self._active)
 
     def _stored_folders(self, tree: str) -> dict[str, str]:
@@ -428,11 +414,13 @@ class IssueCache:
         kind: Any,  # what msgspec decodes each value as
         wanted: list[str],
         compute: Callable[[list[str]], dict[str, T]],
+        every: bool = False,
     ) -> dict[str, T] | None:
         """A value of type `kind` for each wanted issue (MessagePack in the file `name`), worked
         out by `compute` from the issue as it is and whatever `key` stands for (the matrix): kept
-        while the issue's folder tree at HEAD and `key` are unchanged. Call after `summaries`;
-        None when the cache cannot be trusted."""
+        while the issue's folder tree at HEAD and `key` are unchanged (`every`: `wanted` is every
+        issue, which `every_issue` reads back alone). Call after `summaries`; None when the cache
+        cannot be trusted."""
         tree = self._tree
         if tree is None or not self.usable():
             return None
@@ -465,9 +453,22 @@ class IssueCache:
         }
         for issue_id, value in computed.items():
             kept[issue_id] = (folders.get(issue_id, ""), msgspec.Raw(msgspec.msgpack.encode(value)))
-        data = msgspec.msgpack.encode(DerivedFile(DERIVED_VERSION, key, tree, kept))
+        data = msgspec.msgpack.encode(DerivedFile(DERIVED_VERSION, key, tree, kept, every))
         self._save_bytes(name, data)
         return found
+
+    def every_issue(self, name: str, key: str, kind: Any) -> dict[str, Any] | None:
+        """Every issue's value as `per_issue(..., every=True)` kept it, while HEAD's issues/ tree is
+        the one it was kept at: no list of issues needed. None: ask `per_issue`."""
+        tree = self._issues_tree() if self.usable() else None
+        stored = self._stored_derived(name, key) if tree is not None else None
+        if stored is None or not stored.every or stored.tree != tree:
+            return None
+        decoder = msgspec.msgpack.Decoder(kind)
+        try:
+            return {issue_id: decoder.decode(raw) for issue_id, (_, raw) in stored.entries.items()}
+        except msgspec.DecodeError:
+            return None
 
     def _stored_derived(self, name: str, key: str) -> DerivedFile | None:
         try:

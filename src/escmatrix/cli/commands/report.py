@@ -49,10 +49,15 @@ def _window(ws: Workspace, since: str | None, until: str | None, quarter: str | 
     return resolve_window(since, until, quarter, ws.clock.now(), ws.matrix.governance.review.period)
 
 
-def _build(ctx: typer.Context, since: str | None, until: str | None, q: str | None) -> Report:
+def _build(
+    ctx: typer.Context, since: str | None, until: str | None, q: str | None, once: bool = False
+) -> Report:
+    """The report; `once`: this process makes no other, so what it is made from is kept to the
+    end instead of freed (`cli.lifetime`)."""
     import gc
 
     from escmatrix.app.review import build
+    from escmatrix.cli.lifetime import keep_until_exit
 
     ws = workspace(ctx)
     window = _window(ws, since, until, q)
@@ -61,7 +66,7 @@ def _build(ctx: typer.Context, since: str | None, until: str | None, q: str | No
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return build(ws, window)
+        return build(ws, window, keep_until_exit if once else None)
     finally:
         if enabled:
             gc.enable()
@@ -123,7 +128,7 @@ def report(
         raise UsageError("--out applies to --format html only")
     if refresh is not None and fmt is not ReportFormat.html:
         raise UsageError("--refresh applies to --format html only")
-    data = _build(ctx, since, until, quarter)
+    data = _build(ctx, since, until, quarter, once=True)
     if fmt is ReportFormat.json:
         import msgspec
 
@@ -182,7 +187,7 @@ def dashboard(
 
     console = output.stdout()
     if watch is None:
-        console.print(review_render.rich_dashboard(_build(ctx, since, until, quarter)))
+        console.print(review_render.rich_dashboard(_build(ctx, since, until, quarter, once=True)))
         return
     import gc
 

@@ -78,7 +78,7 @@ IssueEvents = tuple[str, Sequence[ev.EventBase]]
 IssueSource = tuple[str, Sequence[ev.EventBase] | Final]
 
 
-class _Measurer:
+class Measurer:
     """measure_issue with a memo, so an issue measured twice at the same time costs once, and
     each cut of an issue's events is folded once (`states_at` folds at now what the window's
     cohort measured at now)."""
@@ -141,7 +141,7 @@ def openings(issues: Iterable[IssueSource]) -> list[Opening]:
 
 
 def cohort(
-    opened: list[Opening], window: Window, at: datetime, measure: _Measurer
+    opened: list[Opening], window: Window, at: datetime, measure: Measurer
 ) -> list[Measured]:
     """Issues opened in `window` (and by `at`), each measured as it stood at `at`, in the order
     they were given."""
@@ -173,7 +173,7 @@ def _matters_now(events: Sequence[ev.EventBase], at: datetime) -> bool:
 
 
 def states_at(
-    issues: Iterable[IssueSource], at: datetime, measure: _Measurer
+    issues: Iterable[IssueSource], at: datetime, measure: Measurer
 ) -> list[tuple[IssueEvents, IssueState]]:
     """Issues active at `at` or with an override to reconcile, folded from events up to `at`
     (a final record settles that an issue is neither)."""
@@ -195,12 +195,14 @@ def build_report(
     now: datetime,
     friction: Iterable[tuple[str, FrictionNote]] = (),
     changed: Mapping[tuple[str, str], datetime] | None = None,
+    measure: Measurer | None = None,
 ) -> Report:
     """The whole report: the window evaluated at min(end, now), the one before it, and now.
-    Each issue comes as its events, or as its final record where that settles the report."""
+    Each issue comes as its events, or as its final record where that settles the report;
+    `measure` keeps every issue measured (the caller's, to keep them past the report)."""
     at = min(window.end, now)
     previous_window = window.previous()
-    measure = _Measurer(matrix)
+    measure = measure or Measurer(matrix)
     opened = openings(issues)
     measured = cohort(opened, window, at, measure)
     before = cohort(opened, previous_window, previous_window.end, measure)
