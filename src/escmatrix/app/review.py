@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from escmatrix.app.clock import parse_instant
 from escmatrix.core.errors import EscmatrixError, UsageError
-from escmatrix.core.metrics.final import Final, Horizon
+from escmatrix.core.metrics.final import Final, Horizon, Unfinished
 from escmatrix.core.metrics.report import IssueSource, Report, build_report
 from escmatrix.core.metrics.windows import Window, quarter_window
 
@@ -58,60 +58,18 @@ def resolve_window(
     return window
 
 
-# The code a final record is worked out by (with the matrix): another version of it must miss.
-_FINAL_CODE = (
-    "metrics/final.py",
-    "metrics/durations.py",
-    "metrics/follow_ups.py",
-    "sla.py",
-    "calendar.py",
-    "durations.py",
-    "target_time.py",
-    "issue.py",
-    "events.py",
-)
-
-
 def load_issues(ws: Workspace, window: Window) -> list[IssueSource]:
-    """Every issue, in id order: its final record from the local cache where that settles the
-    report of `window` now (`core.metrics.final`), else its events."""
-    finals = _finals(ws)
-    if finals is None:
+    """Every issue, in id order: its record from the local cache where that settles the report
+    of `window` now (`app.report_records`), else its events."""
+    from escmatrix.app.report_records import records, settled
+
+    kept = records(ws)
+    if kept is None:
         return list(ws.issue_events())
-    horizon = Horizon.of(window, ws.clock.now())
-    settled = {i: f for i, f in finals.items() if f is not None and f.settles(horizon)}
-    read = (
-        ws.issue_events([i for i in finals if i not in settled])
-        if len(settled) < len(finals)
-        else []
-    )
-    sources: dict[str, Sequence[EventBase] | Final] = {**settled, **dict(read)}
+    taken = settled(kept, Horizon.of(window, ws.clock.now()))
+    read = ws.issue_events([i for i in kept if i not in taken]) if len(taken) < len(kept) else []
+    sources: dict[str, Sequence[EventBase] | Final | Unfinished] = {**taken, **dict(read)}
     return sorted(sources.items())
-
-
-def _finals(ws: Workspace) -> dict[str, Final | None] | None:
-    """Each issue's final record (None: not finished), kept per folder while the matrix and
-    the code are unchanged; None when there is no cache to trust."""
-    from escmatrix.app.matrix_memo import derived_key
-    from escmatrix.core.metrics.final import final
-
-    if ws.matrix_key is None:
-        return None
-    core = Path(__file__).resolve().parents[1] / "core"
-    try:
-        key = derived_key(ws.matrix_key, (core / name for name in _FINAL_CODE))
-    except OSError:
-        return None
-    name, kind = "final-records.msgpack", Final | None
-    kept: dict[str, Final | None] | None = ws.cache.every_issue(name, key, kind)
-    if kept is not None:  # HEAD's issues as they were: no summaries to read for their ids
-        return kept
-    wanted = [row.id for row in ws.summaries()]
-
-    def work_out(ids: list[str]) -> dict[str, Final | None]:
-        return {i: final(ws.matrix, i, events) for i, events in ws.issue_events(ids)}
-
-    return ws.cache.per_issue(name, key, kind, wanted, work_out, every=True)
 
 
 def entry_changes(ws: Workspace) -> dict[tuple[str, str], datetime]:

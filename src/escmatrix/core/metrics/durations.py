@@ -276,12 +276,22 @@ def measure_cut(
     return measure_state(matrix, fold(issue_id, cut), cut, at)
 
 
-def measure_state(
-    matrix: Matrix, state: IssueState, cut: Sequence[ev.EventBase], at: datetime
-) -> Measured:
-    """The issue measured at `at`: `state` is the fold of `cut`, its events up to `at`, the
-    first of which opened it."""
-    issue_id = state.id
+class Moves(NamedTuple):
+    """What measuring an issue reads of its events besides their fold: the tier and owner it
+    opened with, when its tier, owner and dependencies changed, its handoffs, and whether it was
+    ever resolved. Plain values: a report keeps them for an issue still running (`final.Unfinished`)."""
+
+    tier: str
+    owner: str
+    tiers: list[tuple[datetime, str]]
+    owners: list[tuple[datetime, str]]
+    dependencies: list[tuple[datetime, str]]
+    handoffs: list[Handoff]
+    ever_resolved: bool
+
+
+def moves_of(issue_id: str, cut: Sequence[ev.EventBase]) -> Moves:
+    """The moves among `cut`, the issue's events up to some time, the first of which opened it."""
     opened = cut[0]
     assert isinstance(opened, ev.Opened)
     tier_moves: list[tuple[datetime, str]] = []
@@ -312,18 +322,34 @@ def measure_state(
                 dep_moves.append((e.at, e.dependencies.strip()))
             case ev.Resolved():
                 ever_resolved = True
+    return Moves(
+        opened.tier, opened.owner, tier_moves, owner_moves, dep_moves, handoffs, ever_resolved
+    )
+
+
+def measure_state(
+    matrix: Matrix, state: IssueState, cut: Sequence[ev.EventBase], at: datetime
+) -> Measured:
+    """The issue measured at `at`: `state` is the fold of `cut`, its events up to `at`, the
+    first of which opened it."""
+    return measure_moves(matrix, state, moves_of(state.id, cut), at)
+
+
+def measure_moves(matrix: Matrix, state: IssueState, moves: Moves, at: datetime) -> Measured:
+    """The issue measured at `at`, from the fold and the moves of its events up to `at` (or of
+    all of them, when none comes after `at`)."""
     active = active_intervals(state, at)
     pauses = _pauses(state, at)
     working = _subtract(active, (span for _, span in pauses))
 
     def dwell(changes: list[tuple[datetime, str]], first: str) -> dict[str, timedelta]:
         spent: dict[str, timedelta] = defaultdict(timedelta)
-        for value, lo, hi in _segments(first, opened.at, changes, at):
+        for value, lo, hi in _segments(first, state.opened_at, changes, at):
             if value:
                 spent[value] += _overlap(lo, hi, working)
         return dict(spent)
 
-    waits = dwell(dep_moves, "")
+    waits = dwell(moves.dependencies, "")
     for waiting_on, (lo, hi) in pauses:
         paused = _overlap(lo, hi, active)
         if paused:
@@ -344,10 +370,10 @@ def measure_state(
         time_to_aid=aid,
         time_to_resolution=_overlap(state.opened_at, end, working) if end else None,
         age=_overlap(state.opened_at, at, working),
-        tier_dwell=dwell(tier_moves, opened.tier),
-        owner_dwell=dwell(owner_moves, opened.owner),
+        tier_dwell=dwell(moves.tiers, moves.tier),
+        owner_dwell=dwell(moves.owners, moves.owner),
         waits={k: v for k, v in waits.items() if v},
-        handoffs=handoffs,
+        handoffs=list(moves.handoffs),
         clocks=clocks(matrix, state, at),
-        ever_resolved=ever_resolved or state.resolved_at is not None,
+        ever_resolved=moves.ever_resolved or state.resolved_at is not None,
     )

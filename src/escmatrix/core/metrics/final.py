@@ -7,6 +7,10 @@ set; the local cache keeps one per issue folder (`store.cache.IssueCache.per_iss
 reads it back instead of parsing, folding and measuring the issue again. Times the report looks
 at before the issue's last event are measured from the events, as ever (`Final.settles`), and so
 is an issue with a time not in UTC (`_times`).
+
+An issue not finished (still active, say) measures differently at every time, but from the same
+inputs at any time after its last event: its fold and the moves of its events (`Unfinished`), so
+the report measures it at such a time without its events.
 """
 
 from __future__ import annotations
@@ -16,14 +20,17 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from escmatrix.core import events as ev
-from escmatrix.core.issue import fold
+from escmatrix.core.issue import IssueState, fold
 from escmatrix.core.matrix import Matrix
 from escmatrix.core.metrics.durations import (
     Facts,
     Handoff,
     Measured,
     MeasuredState,
+    Moves,
+    measure_moves,
     measure_state,
+    moves_of,
 )
 from escmatrix.core.metrics.follow_ups import FollowUp, follow_up_items
 from escmatrix.core.metrics.windows import Window
@@ -80,6 +87,58 @@ class Final(NamedTuple):
         """Whether every time a report measures this issue at comes after its last event: then
         the report needs none of its events."""
         return self.last <= horizon.limit(self.state.opened_at)
+
+
+class Unfinished(NamedTuple):
+    """An issue `final` keeps no record of, as it measures at any time from `last`, its last
+    event, on: its fold and its events' moves (its clocks and durations still run, so they are
+    measured at each time), its debriefs' follow-ups, and whether it matters then (`matters_now`)."""
+
+    last: datetime
+    state: IssueState
+    moves: Moves
+    follow_ups: list[FollowUp]
+    matters: bool
+
+    def measured(self, matrix: Matrix, at: datetime) -> Measured:
+        """The issue as it stood at `at`, any time from `last` on."""
+        return measure_moves(matrix, self.state, self.moves, at)
+
+    def settles(self, horizon: Horizon) -> bool:
+        """As `Final.settles`."""
+        return self.last <= horizon.limit(self.state.opened_at)
+
+
+def unfinished(issue_id: str, events: Sequence[ev.EventBase]) -> Unfinished | None:
+    """What measures the issue at any time from its last event on; None if not opened."""
+    if not events or not isinstance(events[0], ev.Opened):
+        return None
+    cut = list(events)
+    last = max(e.at for e in cut)
+    return Unfinished(
+        last,
+        fold(issue_id, cut),
+        moves_of(issue_id, cut),
+        follow_up_items(cut, last),
+        matters_now(cut, last),
+    )
+
+
+def matters_now(events: Sequence[ev.EventBase], at: datetime) -> bool:
+    """Active at `at`, or holding an override not yet reconciled (a scan, without a fold)."""
+    active = flagged = False
+    for e in events:
+        if e.at > at:
+            continue
+        if isinstance(e, ev.Opened | ev.Reopened):
+            active = True
+        elif isinstance(e, ev.Resolved | ev.Closed):
+            active = False
+        elif isinstance(e, ev.Overridden):
+            flagged = True
+        elif isinstance(e, ev.Reconciled):
+            flagged = False
+    return active or flagged
 
 
 class Horizon(NamedTuple):

@@ -17,7 +17,7 @@ from escmatrix.core.metrics.breakdowns import GroupRow, PathStats, Wait, groups,
 from escmatrix.core.metrics.current_status import TOP, CurrentStatus, current_status
 from escmatrix.core.metrics.doc import Doc, Instant
 from escmatrix.core.metrics.durations import Measured, measure_state
-from escmatrix.core.metrics.final import Final
+from escmatrix.core.metrics.final import Final, Unfinished, matters_now
 from escmatrix.core.metrics.follow_ups import FollowUps, follow_up_items, follow_ups
 from escmatrix.core.metrics.review_lists import (
     ClockRow,
@@ -73,9 +73,9 @@ class Report(Doc, kw_only=True):
 
 
 TICK = timedelta(microseconds=1)  # the smallest step between two times
-IssueEvents = tuple[str, Sequence[ev.EventBase]]
-# An issue's events, or its final record where that settles the report (`Final.settles`).
-IssueSource = tuple[str, Sequence[ev.EventBase] | Final]
+# An issue's events, or its record where that settles the report (`Final.settles`).
+Source = Sequence[ev.EventBase] | Final | Unfinished
+IssueSource = tuple[str, Source]
 
 
 class Measurer:
@@ -98,20 +98,22 @@ class Measurer:
             state = self.folds[key] = fold(issue_id, cut)
         return state
 
-    def __call__(
-        self, issue_id: str, source: Sequence[ev.EventBase] | Final, at: datetime
-    ) -> Measured | None:
+    def __call__(self, issue_id: str, source: Source, at: datetime) -> Measured | None:
         if isinstance(source, Final):
             return source.measured(at)
         key = (issue_id, at)
         if key in self.memo:
             return self.memo[key]
+        if isinstance(source, Unfinished):
+            measured: Measured | None = source.measured(self.matrix, at)
+            self.memo[key] = measured
+            return measured
         # A finished, acknowledged issue measures the same at any later time: its clocks stopped.
         cut = [e for e in source if e.at <= at]
         seen = (issue_id, len(cut))
         done = self.finished.get(seen)
         if done:
-            measured: Measured | None = replace(done, at=at)
+            measured = replace(done, at=at)
         elif cut and isinstance(cut[0], ev.Opened):
             measured = measure_state(self.matrix, self.fold(issue_id, cut), cut, at)
         else:
@@ -122,14 +124,14 @@ class Measurer:
         return measured
 
 
-def _opened(source: Sequence[ev.EventBase] | Final) -> datetime | None:
-    if isinstance(source, Final):
+def _opened(source: Source) -> datetime | None:
+    if isinstance(source, Final | Unfinished):
         return source.state.opened_at
     return source[0].at if source else None
 
 
 # when the issue opened, its place among the issues given, the issue, its source
-Opening = tuple[datetime, int, str, Sequence[ev.EventBase] | Final]
+Opening = tuple[datetime, int, str, Source]
 
 
 def openings(issues: Iterable[IssueSource]) -> list[Opening]:
@@ -155,34 +157,21 @@ def cohort(
     return out
 
 
-def _matters_now(events: Sequence[ev.EventBase], at: datetime) -> bool:
-    """Active at `at`, or holding an override not yet reconciled (a scan, without a fold)."""
-    active = flagged = False
-    for e in events:
-        if e.at > at:
-            continue
-        if isinstance(e, ev.Opened | ev.Reopened):
-            active = True
-        elif isinstance(e, ev.Resolved | ev.Closed):
-            active = False
-        elif isinstance(e, ev.Overridden):
-            flagged = True
-        elif isinstance(e, ev.Reconciled):
-            flagged = False
-    return active or flagged
-
-
 def states_at(
     issues: Iterable[IssueSource], at: datetime, measure: Measurer
-) -> list[tuple[IssueEvents, IssueState]]:
+) -> list[tuple[IssueSource, IssueState]]:
     """Issues active at `at` or with an override to reconcile, folded from events up to `at`
-    (a final record settles that an issue is neither)."""
-    out = []
+    (a final record settles that an issue is neither; an unfinished one says which it is)."""
+    out: list[tuple[IssueSource, IssueState]] = []
     for issue_id, events in issues:
         if isinstance(events, Final):
             continue
+        if isinstance(events, Unfinished):  # settled: `at` (now) is after its last event
+            if events.matters:
+                out.append(((issue_id, events), events.state))
+            continue
         cut = [e for e in events if e.at <= at]
-        if not cut or not isinstance(cut[0], ev.Opened) or not _matters_now(cut, at):
+        if not cut or not isinstance(cut[0], ev.Opened) or not matters_now(cut, at):
             continue  # not opened by then (an event dated before the opening is not a start)
         out.append(((issue_id, events), measure.fold(issue_id, cut)))
     return out
@@ -256,7 +245,10 @@ def build_report(
         current=current_status(matrix, active_now, now),
         follow_ups=follow_ups(
             (
-                (issue_id, s.follow_ups if isinstance(s, Final) else follow_up_items(s, now))
+                (
+                    issue_id,
+                    s.follow_ups if isinstance(s, Final | Unfinished) else follow_up_items(s, now),
+                )
                 for issue_id, s in issues
             ),
             window.start,
