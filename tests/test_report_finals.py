@@ -54,25 +54,21 @@ def kept(record: Final | None) -> Final | None:
     return msgspec.msgpack.decode(msgspec.msgpack.encode(record), type=Final | None)
 
 
-@SETTINGS
-@given(
-    opened=OPENED,
-    severity=SEVERITIES,
-    customer=CUSTOMERS,
-    later=LATER,
-    finish=FINISH,
+# One issue's events, and times after its last event to measure it at.
+ONE_ISSUE = given(
+    drawn=st.tuples(OPENED, SEVERITIES, CUSTOMERS, LATER, FINISH),
     after=st.lists(st.integers(0, 60 * DAY), min_size=1, max_size=4),
 )
+Drawn = tuple[ev.Opened, str, str | None, list[tuple[ev.EventBase, int]], str]
+
+
+@SETTINGS
+@ONE_ISSUE
 def test_a_final_record_measures_as_the_events_do_at_every_later_time(
-    opened: ev.Opened,
-    severity: str,
-    customer: str | None,
-    later: list[tuple[ev.EventBase, int]],
-    finish: str,
-    after: list[int],
+    drawn: Drawn, after: list[int]
 ) -> None:
     matrix = example()
-    events = stream(opened, severity, customer, later, finish)
+    events, finish = stream(*drawn), drawn[4]
     record = kept(final(matrix, "26c0000f1", events))
     overridden = any(isinstance(e, ev.Overridden) for e in events)
     shifted_times = any(e.at.utcoffset() != timedelta(0) for e in events)
@@ -139,27 +135,15 @@ def test_a_report_from_final_records_is_the_report_from_every_event(
 
 
 @SETTINGS
-@given(
-    opened=OPENED,
-    severity=SEVERITIES,
-    customer=CUSTOMERS,
-    later=LATER,
-    finish=FINISH,
-    after=st.lists(st.integers(0, 60 * DAY), min_size=1, max_size=4),
-)
+@ONE_ISSUE
 def test_an_unfinished_record_measures_as_the_events_do_at_every_later_time(
-    opened: ev.Opened,
-    severity: str,
-    customer: str | None,
-    later: list[tuple[ev.EventBase, int]],
-    finish: str,
-    after: list[int],
+    drawn: Drawn, after: list[int]
 ) -> None:
     """Any issue, finished or not, kept as its fold and moves (in the cache's bytes) measures at
     every time from its last event on what its events measure, with the same follow-ups and the
     same answer to whether it matters then."""
     matrix = example()
-    events = stream(opened, severity, customer, later, finish)
+    events = stream(*drawn)
     running = unfinished("26c0000f1", events)
     assert running is not None
     data = keep(running)
