@@ -90,13 +90,10 @@ def records(ws: Workspace) -> dict[str, Record] | None:
 
 def record(ws: Workspace, issue_id: str, events: Sequence[EventBase]) -> Record:
     """The issue's final record, else its unfinished one, else None."""
-    from escmatrix.core.metrics.final import final, unfinished
+    from escmatrix.core.metrics.final import record_of
 
-    done = final(ws.matrix, issue_id, events)
-    if done is not None:
-        return done
-    running = unfinished(issue_id, events)
-    return None if running is None else keep(running)
+    found = record_of(ws.matrix, issue_id, events)
+    return keep(found) if isinstance(found, Unfinished) else found
 
 
 def keep(running: Unfinished) -> bytes | None:

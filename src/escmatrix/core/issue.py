@@ -198,8 +198,7 @@ def fold(issue_id: str, events: list[ev.EventBase]) -> IssueState:
         f"opened as {first.severity}, routed by rule {first.rule} to "
         f"{first.owner} at tier {first.tier}",
     )
-    for event in events[1:]:
-        _apply(state, event)
+    apply_events(state, events[1:])
     return state
 
 

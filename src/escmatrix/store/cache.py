@@ -51,9 +51,8 @@ class IssueCache:
         self.folder = git_dir / "escmatrix" / "cache"
         rel = root.resolve().relative_to(top.resolve()).as_posix()
         self.issues_path = "issues" if rel in ("", ".") else f"{rel}/issues"
-        self._index: SummaryIndex | None = (
-            None  # the summaries last read or written by this process
-        )
+        # the summaries last read or written by this process
+        self._index: SummaryIndex | None = None
         self._active: SummaryIndex | None = None  # the active issues' rows, read or written
         self._tree: str | None = None  # the issues/ tree either was checked against
         self._folders: tuple[str, dict[str, str]] | None = None  # (issues/ tree, folder trees)

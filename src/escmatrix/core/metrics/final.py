@@ -29,7 +29,6 @@ from escmatrix.core.metrics.durations import (
     MeasuredState,
     Moves,
     measure_moves,
-    measure_state,
     moves_of,
 )
 from escmatrix.core.metrics.follow_ups import FollowUp, follow_up_items
@@ -166,11 +165,25 @@ class Horizon(NamedTuple):
 
 def final(matrix: Matrix, issue_id: str, events: Sequence[ev.EventBase]) -> Final | None:
     """The issue's final record, or None while it may still measure differently later."""
-    if not events or not isinstance(events[0], ev.Opened):
+    running = unfinished(issue_id, events)
+    return None if running is None else _final(matrix, running)
+
+
+def record_of(
+    matrix: Matrix, issue_id: str, events: Sequence[ev.EventBase]
+) -> Final | Unfinished | None:
+    """The issue's final record, else what measures it from its last event on (its events folded
+    once for either); None if it was not opened."""
+    running = unfinished(issue_id, events)
+    if running is None:
         return None
-    last = max(e.at for e in events)
-    cut = list(events)
-    state = fold(issue_id, cut)
+    done = _final(matrix, running)
+    return done if done is not None else running
+
+
+def _final(matrix: Matrix, running: Unfinished) -> Final | None:
+    """The final record of the issue `running` measures, if it is finished."""
+    state = running.state
     if (
         state.is_active
         or state.first_acknowledged_at is None
@@ -178,9 +191,9 @@ def final(matrix: Matrix, issue_id: str, events: Sequence[ev.EventBase]) -> Fina
         or any(p.end is None for p in state.pauses)
     ):
         return None
-    m = measure_state(matrix, state, cut, last)
+    m = running.measured(matrix, running.last)
     record = Final(
-        last,
+        running.last,
         m.state,
         m.team,
         m.path,
@@ -193,7 +206,7 @@ def final(matrix: Matrix, issue_id: str, events: Sequence[ev.EventBase]) -> Fina
         m.handoffs,
         [_plain(c) for c in m.clocks],
         m.ever_resolved,
-        follow_up_items(cut, last),
+        running.follow_ups,
         m.facts,
     )
     return record if all(t.utcoffset() == ZERO for t in _times(record)) else None
