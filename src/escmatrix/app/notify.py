@@ -184,7 +184,7 @@ def _new_events(ws: Workspace, recorded: Recorded) -> list[object]:
     for path in recorded.files:
         match = EVENT_NAME.match(path.name)
         if match:
-            file = EventFile(path, int(match[1]), match[2], match[3])
+            file = EventFile(str(path), int(match[1]), match[2], match[3])
             events.append(ws.store.read_event(file))
     return events
 

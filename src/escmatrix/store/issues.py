@@ -28,15 +28,19 @@ HEADER = (
 
 @dataclass(frozen=True)
 class EventFile:
-    path: Path
+    where: str  # the file's path as text: a rebuild lists 64k files and makes no Path of them
     seq: int
     rand: str
     kind: str
 
     @property
+    def path(self) -> Path:
+        return Path(self.where)
+
+    @property
     def sort_key(self) -> tuple[int, str, str]:
         """Lamport seq, then the random part, then the name: a total order, the same everywhere."""
-        return (self.seq, self.rand, self.path.name)
+        return (self.seq, self.rand, os.path.basename(self.where))
 
 
 class IssueStore:
@@ -44,12 +48,12 @@ class IssueStore:
         self.root = root
         self.folder = root / "issues"
 
-    def display(self, path: Path) -> str:
+    def display(self, path: Path | str) -> str:
         """The path relative to the repository, as messages name it."""
         text, root = str(path), str(self.root)
         if text.startswith(root) and text[len(root) : len(root) + 1] == os.sep:
             return text[len(root) + 1 :]  # what relative_to gives, without its parsing (rebuilds)
-        return str(path.relative_to(self.root))
+        return str(Path(path).relative_to(self.root))
 
     def exists(self, issue_id: str) -> bool:
         """Whether anything is at the issue's folder (a new id must not take it)."""
@@ -97,15 +101,13 @@ class IssueStore:
         return found[0]
 
     def event_files(self, issue_id: str) -> list[EventFile]:
-        folder = self.folder / issue_id
         files = []
-        with os.scandir(folder) as entries:  # each entry knows if it is a link: no stat per file
-            listed = [(entry.name, entry.is_symlink()) for entry in entries]
-        for name, link in listed:
+        with os.scandir(self.folder / issue_id) as entries:  # each entry knows if it is a link
+            listed = [(entry.name, entry.path, entry.is_symlink()) for entry in entries]
+        for name, path, link in listed:
             match = EVENT_NAME.match(name)
             if not match:
                 continue
-            path = folder / name
             if link:
                 raise InvalidInput(
                     [
@@ -124,7 +126,7 @@ class IssueStore:
         match = EVENT_NAME.match(path.name)
         if not match:
             raise InvalidInput([Problem("not an event file name", Location(self.display(path)))])
-        return EventFile(path, int(match[1]), match[2], match[3])
+        return EventFile(str(path), int(match[1]), match[2], match[3])
 
     def stray_files(self, issue_id: str) -> list[Path]:
         """Files in an issue folder that are not event files (temp files, hand-made files)."""
@@ -133,10 +135,12 @@ class IssueStore:
     def read_event(self, file: EventFile) -> EventBase:
         # YAML where files are read or written: a warm `report`, which reads cached events,
         # imports neither it nor the matrix loader
-        from escmatrix.store.yamlio import read_yaml
+        from escmatrix.store.yaml_lines import parse_event_yaml
+        from escmatrix.store.yamlio import PosDict, parse_yaml, read_text
 
-        display = self.display(file.path)
-        data = read_yaml(file.path, display)
+        display = self.display(file.where)
+        text = read_text(file.where, display)
+        data = parse_event_yaml(text, display)
         if not isinstance(data, dict):
             raise InvalidInput(
                 [
@@ -153,6 +157,8 @@ class IssueStore:
         except ValidationError as exc:
             from escmatrix.store.matrix_loader import problems_from_validation
 
+            if not isinstance(data, PosDict):  # positions for the message: the full parser
+                data = parse_yaml(text, display)
             raise InvalidInput(
                 problems_from_validation(exc, data, display, EventBase),
                 summary="invalid event file",

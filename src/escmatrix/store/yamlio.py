@@ -177,7 +177,7 @@ class _Unusual(Exception):
 _STR = "tag:yaml.org,2002:str"
 # Plain scalars starting with any other character are text (the safe loader has no catch-all
 # resolver and no path resolvers).
-_RESOLVED_FIRST = frozenset(_BaseLoader.yaml_implicit_resolvers)
+RESOLVED_FIRST = frozenset(_BaseLoader.yaml_implicit_resolvers)
 _SCALARS = {
     f"tag:yaml.org,2002:{kind}": _BaseLoader.yaml_constructors[f"tag:yaml.org,2002:{kind}"]
     for kind in ("null", "bool", "int", "float", "timestamp")
@@ -185,6 +185,8 @@ _SCALARS = {
 # The tag libyaml's resolver gives a plain scalar depends on its text alone: keys like `name`
 # and `team` repeat thousands of times, so remember the answers (a few thousand at most).
 _PLAIN_TAGS: dict[str, str] = {}
+_RESOLVER: Any = yaml.resolver.Resolver()  # the safe loader's resolver (libyaml's loader uses it)
+_CONSTRUCTOR: Any = yaml.constructor.SafeConstructor()
 # What makes the fast loader hand over to the full one (the full loader reports it, or reads it).
 _HANDED_OVER = (
     _Unusual,
@@ -226,21 +228,9 @@ class _EventReader:
             raise _Unusual
         if kind is ScalarEvent:
             text: str = event.value
-            if not event.implicit[0] or (text and text[0] not in _RESOLVED_FIRST):
+            if not event.implicit[0] or (text and text[0] not in RESOLVED_FIRST):
                 return text  # quoted, block, or plain text that no resolver claims
-            loader = self.loader
-            tag = _PLAIN_TAGS.get(text)
-            if tag is None:
-                tag = loader.resolve(yaml.ScalarNode, text, event.implicit)
-                if len(_PLAIN_TAGS) >= 4096:
-                    _PLAIN_TAGS.clear()
-                _PLAIN_TAGS[text] = tag
-            if tag == _STR:
-                return text
-            construct = _SCALARS.get(tag)
-            if construct is None:
-                raise _Unusual  # a merge key `<<`, `=`, or a tag with no safe constructor
-            return construct(loader, yaml.ScalarNode(tag, text, event.start_mark, event.end_mark))
+            return plain_scalar(text)
         if depth > MAX_DEPTH:
             raise _Unusual
         next_event = self.next_event
@@ -277,6 +267,26 @@ class _EventReader:
                 mark = item_event.start_mark
                 item_marks.append((mark.line + 1, mark.column + 1))
         raise _Unusual  # an alias
+
+
+def plain_scalar(text: str) -> Any:
+    """What a plain (unquoted) scalar means to the safe loader: text, or the null, boolean,
+    number or date its resolver makes of it. Raises _Unusual for a merge key `<<`, `=`, or a
+    tag with no safe constructor, and the constructor's error for a value it rejects."""
+    if text and text[0] not in RESOLVED_FIRST:
+        return text
+    tag = _PLAIN_TAGS.get(text)
+    if tag is None:
+        tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
+        if len(_PLAIN_TAGS) >= 4096:
+            _PLAIN_TAGS.clear()
+        _PLAIN_TAGS[text] = tag
+    if tag == _STR:
+        return text
+    construct = _SCALARS.get(tag)
+    if construct is None:
+        raise _Unusual
+    return construct(_CONSTRUCTOR, yaml.ScalarNode(tag, text))
 
 
 def parse_yaml(text: str, file: str) -> Any:
@@ -364,6 +374,11 @@ def _problem(
 
 def read_yaml(path: Path, display: str) -> Any:
     """Read and parse a YAML file, refusing oversize files and bytes that are not UTF-8."""
+    return parse_yaml(read_text(path, display), display)
+
+
+def read_text(path: Path | str, display: str) -> str:
+    """A YAML file's text, refusing oversize files and bytes that are not UTF-8."""
     try:
         with open(path, "rb") as handle:  # one path lookup: a rebuild reads 64k files
             size = os.fstat(handle.fileno()).st_size
@@ -378,7 +393,7 @@ def read_yaml(path: Path, display: str) -> Any:
             data = handle.read()
     except OSError as exc:
         raise _problem(display, None, None, f"cannot read file: {exc.strerror}", None) from None
-    return parse_yaml(decode_utf8(data, display), display)
+    return decode_utf8(data, display)
 
 
 def decode_utf8(data: bytes, display: str) -> str:

@@ -14,6 +14,7 @@ from escmatrix.core.escalation import AUTOMATION
 from escmatrix.core.events import EVENT_ADAPTER, EventBase
 from escmatrix.core.matrix import GovernanceFile, PeopleFile
 from escmatrix.store.audit.history import Commit, Graph, History
+from escmatrix.store.yaml_lines import parse_event_yaml
 from escmatrix.store.yamlio import parse_yaml
 
 Finding = Callable[..., None]
@@ -86,7 +87,8 @@ def check_event(ctx: Context, commit: Commit, rel: str, blob: str) -> None:
             return
         data = found[1]
     try:
-        event: EventBase = EVENT_ADAPTER.validate_python(parse_yaml(data.decode("utf-8"), rel))
+        text = data.decode("utf-8")
+        event: EventBase = EVENT_ADAPTER.validate_python(parse_event_yaml(text, rel))
     except (EscmatrixError, ValidationError, UnicodeDecodeError):
         ctx.finding("event-invalid", rel, commit.sha, "the event file does not parse as an event")
         return
