@@ -84,7 +84,7 @@ class _Lines:
         """The mapping whose keys stand at `indent` from line `index` on."""
         if depth > MAX_DEPTH:
             raise _Bail
-        lines, count = self.lines, self.count
+        lines, count, past = self.lines, self.count, indent + 1
         result: dict[str, Any] = {}
         while index < count:
             content = lines[index]
@@ -109,7 +109,7 @@ class _Lines:
             index += 1
             if not rest:
                 result[key], index = self.block(index, indent, depth)
-            elif self.goes_on(index, indent):
+            elif index < count and lines[index][:past].isspace():  # goes on below
                 result[key], index = self.folded(rest, index, indent)
             elif rest[0] in _INDICATORS:
                 result[key] = _scalar(rest)

@@ -380,20 +380,31 @@ def read_yaml(path: Path, display: str) -> Any:
 def read_text(path: Path | str, display: str) -> str:
     """A YAML file's text, refusing oversize files and bytes that are not UTF-8."""
     try:
-        with open(path, "rb") as handle:  # one path lookup: a rebuild reads 64k files
-            size = os.fstat(handle.fileno()).st_size
-            if size > MAX_FILE_BYTES:
-                raise _problem(
-                    display,
-                    None,
-                    None,
-                    f"file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}",
-                    "split it or remove what does not belong",
-                )
-            data = handle.read()
+        handle = os.open(path, os.O_RDONLY)  # no file object: a rebuild reads 64k files
+        try:
+            size = os.fstat(handle).st_size
+            _check_size(size, display)
+            data = os.read(handle, size + 1)
+            if len(data) != size:  # it grew, shrank or reads short: read on to the end
+                while chunk := os.read(handle, 1 << 16):
+                    data += chunk
+                    _check_size(len(data), display)
+        finally:
+            os.close(handle)
     except OSError as exc:
         raise _problem(display, None, None, f"cannot read file: {exc.strerror}", None) from None
     return decode_utf8(data, display)
+
+
+def _check_size(size: int, display: str) -> None:
+    if size > MAX_FILE_BYTES:
+        raise _problem(
+            display,
+            None,
+            None,
+            f"file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}",
+            "split it or remove what does not belong",
+        )
 
 
 def decode_utf8(data: bytes, display: str) -> str:
