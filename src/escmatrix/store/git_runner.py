@@ -176,6 +176,27 @@ class GitRunner:
             raise GitError(args, done.stderr.decode(errors="replace"))
         return done.stdout
 
+    def _start(self, args: list[str]) -> subprocess.Popen[bytes]:
+        """Start one git command in the top level, to run beside this process's own work;
+        `_finish` waits for it."""
+        return subprocess.Popen(
+            ["git", *args],
+            cwd=self.top,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env={**os.environ, **C_LOCALE},
+        )
+
+    @staticmethod
+    def _finish(process: subprocess.Popen[bytes], args: list[str]) -> bytes:
+        """The stdout of the command `_start` started with `args`, or GitError with what git
+        said."""
+        out, err = process.communicate()
+        if process.returncode != 0:
+            raise GitError(args, err.decode(errors="replace"))
+        return out
+
     def _read(self, name: str) -> tuple[str, str, bytes] | None:
         if self._objects is None:
             self._objects = ObjectReader(self.top)
