@@ -177,6 +177,21 @@ def test_a_moved_head_fails_safely_and_unstages(plain: Path) -> None:
     assert git(plain, "status", "--porcelain") == "?? issues/b7k3fx9qa/000002-c-comment.yaml\n"
 
 
+def test_a_commit_that_fails_while_git_stages_unstages(plain: Path) -> None:
+    """update-index runs beside the commit: when commit-tree fails (here, a parent that does not
+    exist), the files git staged meanwhile are unstaged, HEAD stays and nothing is left staged."""
+    repo = GitRepo(plain)
+    event = write(plain / "issues/b7k3fx9qa/000002-d-comment.yaml")
+    head, tree = repo._head()
+    settings = repo._read_settings()
+    missing = "1" * 40
+    with pytest.raises(GitFailure, match="git refused the commit"):
+        repo._commit_plumbing([repo.rel(event)], missing, tree, "orphan\n", {}, settings)
+    assert git(plain, "rev-parse", "HEAD").strip() == head
+    assert git(plain, "diff", "--cached", "--name-only") == ""
+    assert git(plain, "status", "--porcelain") == "?? issues/b7k3fx9qa/000002-d-comment.yaml\n"
+
+
 def test_a_locked_index_waits_then_fails(plain: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """index.lock present: wait the configured time, then say what is wrong; nothing recorded."""
     monkeypatch.setattr(gitmodule, "INDEX_LOCK_WAIT_SECONDS", 0.2)
