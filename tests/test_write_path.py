@@ -105,3 +105,40 @@ def test_after_show_the_listing_kept_with_the_state_is_enough(
     opened.write_bytes(opened.read_bytes())  # the same bytes, a new change time
     state = ws.cache.state_on_disk(issue)
     assert (reads == [] and state is None) or state == ws.store.load(issue)
+
+
+def test_the_state_a_command_records_is_kept_for_the_next_one(
+    tmp_repo: Repo, reads: list[str]
+) -> None:
+    """A command keeps the state it recorded, under its folder's new tree and the files as
+    written: a second command on the issue and `show` read no event file, and see what the files
+    fold to. A hand edit after it is seen: the files are read again."""
+    issue = tmp_repo.open()
+    reads.clear()
+    first = _update(Workspace(tmp_repo.path, Clock.from_option(LATER)), issue, "First look")
+    reads.clear()
+    ws = Workspace(tmp_repo.path, Clock.from_option(LATER))
+    second = _update(ws, issue, "Second look")
+    assert reads == []
+    assert second.before == first.state
+    fresh = Workspace(tmp_repo.path, Clock.from_option(LATER))
+    assert fresh.cache.state(issue, fresh.store.load) == fresh.store.load(issue)
+    reads.clear()
+    shown = Workspace(tmp_repo.path, Clock.from_option(LATER))
+    assert shown.cache.state(issue, shown.store.load) == second.state and reads == []
+    latest = sorted((tmp_repo.path / "issues" / issue).glob("*-updated.yaml"))[-1]
+    latest.write_text(latest.read_text("utf-8").replace("Second look", "Edited"), "utf-8")
+    reads.clear()
+    edited = Workspace(tmp_repo.path, Clock.from_option(LATER))
+    done = _update(edited, issue, "Third look")
+    assert reads and done.before is not None and done.before.last_status == "Edited"
+
+
+def test_without_the_cache_nothing_is_kept(tmp_repo: Repo) -> None:
+    """With `--no-cache` a command keeps no state: the cached one it left behind no longer
+    matches the folder, so the next cached command folds the files."""
+    issue = tmp_repo.open()
+    cached = Workspace(tmp_repo.path, Clock.from_option(LATER))
+    assert cached.cache.state_on_disk(issue) is not None  # kept by `open`
+    _update(Workspace(tmp_repo.path, Clock.from_option(LATER), use_cache=False), issue, "Off")
+    assert Workspace(tmp_repo.path, Clock.from_option(LATER)).cache.state_on_disk(issue) is None

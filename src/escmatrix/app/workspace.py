@@ -6,6 +6,7 @@ event files and makes exactly one commit, or leaves nothing behind.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Collection
 from datetime import datetime
 from functools import cached_property, partial
@@ -327,7 +328,8 @@ class Workspace:
                 journal.end(entry)
                 raise
             journal.end(entry)
-        state = self._after(folded[0], new_events) if folded else self.store.load(issue_id)
+            state = self._after(folded[0], new_events) if folded else self.store.load(issue_id)
+            self._keep_written(issue_id, commit, state)
         warnings = (ahead,) if ahead else ()
         return Recorded(state, files, commit, action, warnings=warnings, events=tuple(new_events))
 
@@ -336,6 +338,15 @@ class Workspace:
         what was folded, else folded from its files."""
         cached = self.cache.state_on_disk(issue_id) if self.use_cache else None
         return cached if cached is not None else self.store.load(issue_id)
+
+    def _keep_written(self, issue_id: str, commit: str, state: IssueState) -> None:
+        """Keep the recorded state in the cache, under the lock while the folder is as written."""
+        if not self.use_cache or self.leave_no_trace:
+            return
+        with contextlib.suppress(OSError, EscmatrixError):  # the command is done: this only helps
+            key = self.git.object_id(f"{commit}:{self.cache.issues_path}/{issue_id}")
+            if key:
+                self.cache.keep_written(issue_id, key, state)
 
     @staticmethod
     def _after(state: IssueState, events: list[EventBase]) -> IssueState:

@@ -349,14 +349,21 @@ class IssueCache:
         return decoded(entry, entry[0], files if entry[3] else None)
 
     def _as_committed(self, issue_id: str, key: str) -> bool:
-        """Whether the issue's folder on disk holds exactly the files of its tree `key`, ignored
-        files included (the store reads every event file it finds): one `git ls-tree`, each file
-        hashed as git hashes a blob (`store/issue_folders.py`); it never takes the index lock."""
-        from escmatrix.store.issue_folders import holds_exactly, tree_files
+        from escmatrix.store.issue_folders import as_committed
 
-        done = subprocess.run(["git", "ls-tree", "-z", key], cwd=self.top, capture_output=True)
-        files = tree_files(done.stdout) if done.returncode == 0 else None
-        return files is not None and holds_exactly(self.root / "issues" / issue_id, files)
+        return as_committed(self.top, self.root / "issues" / issue_id, key)
+
+    def keep_written(self, issue_id: str, key: str, state: IssueState) -> None:
+        """Keep the state a command just recorded, with `key` its folder's tree in the commit it
+        made and the folder's files as they are now: the next command on the issue, or `show`,
+        decodes it instead of folding the files again. The entries are saved as checked against
+        no tree: HEAD moved, so each is checked by its own key."""
+        from escmatrix.store import state_codec
+
+        if self.usable() and (files := self._files(issue_id)):
+            entries = self._stored_states()[1]
+            entries[issue_id] = (key, *state_codec.encode(state), files)
+            self._save_states("", entries)
 
     def _files(self, issue_id: str) -> str:
         from escmatrix.store.issue_folders import listing

@@ -202,6 +202,11 @@ class GitRunner:
             self._objects = ObjectReader(self.top)
         return self._objects.read(name)
 
+    def object_id(self, name: str) -> str | None:
+        """The id of the object `name` names (`COMMIT:path`), read by the object reader."""
+        found = self._read(name)
+        return found[0] if found is not None else None
+
     def close(self) -> None:
         """Stop the object reader, if one was started (it also stops when this is collected)."""
         if self._objects is not None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
 from pathlib import Path
 
 from escmatrix.core import ids
@@ -30,6 +31,15 @@ def blob_id(data: bytes, sha256: bool = False) -> str:
     digest.update(b"blob %d\0" % len(data))
     digest.update(data)
     return digest.hexdigest()
+
+
+def as_committed(top: Path, folder: Path, tree: str) -> bool:
+    """Whether `folder` on disk holds exactly the files of the git tree `tree`, ignored files
+    included (the store reads every event file it finds): one `git ls-tree`, each file hashed
+    as git hashes a blob; it never takes the index lock."""
+    done = subprocess.run(["git", "ls-tree", "-z", tree], cwd=top, capture_output=True)
+    files = tree_files(done.stdout) if done.returncode == 0 else None
+    return files is not None and holds_exactly(folder, files)
 
 
 def tree_files(listing: bytes) -> dict[str, str] | None:
