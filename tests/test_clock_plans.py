@@ -152,10 +152,11 @@ def test_clocks_on_the_plain_copy_are_the_clocks_on_the_matrix(
 ) -> None:
     """`show` measures clocks against `ClockFacts`, pickled and read back as the cache keeps it:
     every clock (name, target as written, start, due, state, elapsed, hours) is the one measured
-    against the matrix, at any moment."""
+    against the matrix, at any moment; and `list` plans an issue's clocks on it as on the matrix."""
     matrix = example()
     plain = pickle.loads(pickle.dumps(ClockFacts.of(matrix, [t.id for t in matrix.tiers])))
     state = folded(opened, severity, customer, later)
+    assert plan(plain, state) == plan(matrix, state)
     for now in moments:
         expected, got = clocks(matrix, state, now), clocks(plain, state, now)
         assert got == expected

@@ -142,3 +142,25 @@ def test_without_the_cache_nothing_is_kept(tmp_repo: Repo) -> None:
     assert cached.cache.state_on_disk(issue) is not None  # kept by `open`
     _update(Workspace(tmp_repo.path, Clock.from_option(LATER), use_cache=False), issue, "Off")
     assert Workspace(tmp_repo.path, Clock.from_option(LATER)).cache.state_on_disk(issue) is None
+
+
+def test_the_summaries_after_a_command_take_its_kept_state(
+    tmp_repo: Repo, reads: list[str]
+) -> None:
+    """After a command, the summaries (`list`) refold only its issue, from the state it kept,
+    and give the rows the files give; a folder changed by hand since is folded from its files."""
+    first, second = tmp_repo.open(), tmp_repo.open()
+    tmp_repo.ok("list")
+    _update(Workspace(tmp_repo.path, Clock.from_option(LATER)), first, "Kept")
+    reads.clear()
+    rows = Workspace(tmp_repo.path, Clock.from_option(LATER)).summaries()
+    assert reads == []
+    files = Workspace(tmp_repo.path, Clock.from_option(LATER), use_cache=False)
+    assert rows == files.summaries()
+    _update(Workspace(tmp_repo.path, Clock.from_option(LATER)), second, "Then edited")
+    latest = sorted((tmp_repo.path / "issues" / second).glob("*-updated.yaml"))[-1]
+    latest.write_text(latest.read_text("utf-8").replace("Then edited", "By hand"), "utf-8")
+    tmp_repo.git("commit", "-qam", "edit by hand")
+    reads.clear()
+    rows = Workspace(tmp_repo.path, Clock.from_option(LATER)).summaries()
+    assert latest.name in reads and rows == files.summaries()

@@ -139,8 +139,9 @@ class ReadView:
         if self.key is not None:
 
             def work_out(ids: list[str]) -> dict[str, due.ClockPlan | None]:
-                chosen = set(ids)
-                return {s.id: due.plan(ws.matrix, s) for s in ws.issues(lambda r: r.id in chosen)}
+                # the plain copy of the matrix: an issue changed since needs no model to plan
+                chosen, clocks = set(ids), self.facts.clocks
+                return {s.id: due.plan(clocks, s) for s in ws.issues(lambda r: r.id in chosen)}
 
             kind = due.ClockPlan | None
             plans = ws.cache.per_issue("clock-plans.msgpack", self.key, kind, wanted, work_out)

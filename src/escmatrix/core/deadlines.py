@@ -18,6 +18,7 @@ from escmatrix.core.calendar import ALWAYS, Interval, WorkClock, WorkingCalendar
 from escmatrix.core.sla import AT_RISK_SHARE, clocks, measure, pauses_of, work_clock
 
 if TYPE_CHECKING:
+    from escmatrix.core.clock_facts import ClockMatrix
     from escmatrix.core.issue import IssueState
     from escmatrix.core.matrix import Matrix
 
@@ -108,8 +109,9 @@ class ClockPlan(NamedTuple):
     settled: datetime | None  # the last start or end of a pause: from then on only one is open
 
 
-def plan(matrix: Matrix, issue: IssueState) -> ClockPlan | None:
-    """The issue's running clocks as `planned_deadline` needs them; None when not active."""
+def plan(matrix: ClockMatrix, issue: IssueState) -> ClockPlan | None:
+    """The issue's running clocks as `planned_deadline` needs them; None when not active. The
+    matrix, or its plain copy for clocks (`ClockFacts`): the same plan either way."""
     if not issue.is_active:
         return None
     from escmatrix.core.sla import targets_for

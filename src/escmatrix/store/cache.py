@@ -17,6 +17,7 @@ import os
 import pickle
 import subprocess
 from collections.abc import Callable, Collection
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -34,6 +35,7 @@ from escmatrix.store.cache_files import (
     compact_row,
     decoded,
 )
+from escmatrix.store.issue_folders import as_committed
 from escmatrix.store.journal import Journal
 
 if TYPE_CHECKING:
@@ -42,6 +44,7 @@ if TYPE_CHECKING:
 
 STATES_VERSION = 2  # states.msgpack: folded states in MessagePack (store/state_codec.py)
 DERIVED_VERSION = 2  # per_issue files: values worked out from a state and the matrix
+KEPT_FIRST = 64  # up to this many folders to refold, a state kept for one is tried first (~0.5 ms)
 T = TypeVar("T")
 
 
@@ -203,19 +206,21 @@ class IssueCache:
             known = {row[0]: row for row in index.rows}
             folders = self._folder_trees()
             stale = [
-                issue_id
-                for issue_id, folder_tree in folders.items()
-                if issue_id not in known or before.get(issue_id) != folder_tree
+                i for i, tree_id in folders.items() if before.get(i) != tree_id or i not in known
             ]
+            same_ids = len(folders) == len(known) and all(i in known for i in stale)
             from escmatrix.store.rebuild import fold_many
 
-            folded = fold_many(stale, fold_issue, compact_row)
+            few = len(stale) <= KEPT_FIRST  # our own commit, a small pull: kept states first
+            fold = partial(self._kept_or_folded, fold_issue) if few else fold_issue
+            folded = fold_many(stale, fold, compact_row)
             for issue_id, (row, encoded) in folded.items():
                 known[issue_id] = row
                 if encoded is not None:  # kept for `states`, which wants the active ones next
                     self._fresh[issue_id] = (folders[issue_id], *encoded, "")
             rows = [known[issue_id] for issue_id in folders]
-            index = SummaryIndex(SUMMARIES_VERSION, tree, rows, shortest_unique(folders))
+            short = index.short if same_ids else shortest_unique(folders)  # ~15 ms at 10k
+            index = SummaryIndex(SUMMARIES_VERSION, tree, rows, short)
             self._save("folders.pickle", (tree, folders))
             self._save("summaries.pickle", index)
             self._folders = (tree, folders)
@@ -323,7 +328,7 @@ class IssueCache:
             entry is not None
             and entry[0] == key
             and not entry[3]
-            and self._as_committed(issue_id, key)
+            and as_committed(self.top, self.root / "issues" / issue_id, key)
         ):
             # kept by a bulk read (`list`, `sweep`, `report`), which records no file listing:
             # the folder on disk is HEAD's, so the entry holds for the files as they are now
@@ -344,20 +349,17 @@ class IssueCache:
         entry = self._stored_states()[1].get(issue_id) if self.usable() else None
         if entry is None or not (files := self._files(issue_id)):
             return None
-        if not entry[3] and not self._as_committed(issue_id, entry[0]):
+        if not entry[3] and not as_committed(self.top, self.root / "issues" / issue_id, entry[0]):
             return None
         return decoded(entry, entry[0], files if entry[3] else None)
 
-    def _as_committed(self, issue_id: str, key: str) -> bool:
-        from escmatrix.store.issue_folders import as_committed
-
-        return as_committed(self.top, self.root / "issues" / issue_id, key)
+    def _kept_or_folded(self, fold_issue: Callable[[str], IssueState], issue_id: str) -> IssueState:
+        kept = self.state_on_disk(issue_id)
+        return kept if kept is not None else fold_issue(issue_id)
 
     def keep_written(self, issue_id: str, key: str, state: IssueState) -> None:
-        """Keep the state a command just recorded, with `key` its folder's tree in the commit it
-        made and the folder's files as they are now: the next command on the issue, or `show`,
-        decodes it instead of folding the files again. The entries are saved as checked against
-        no tree: HEAD moved, so each is checked by its own key."""
+        """Keep the state a command just recorded (`key`: its folder's tree in the new commit) with
+        the folder's files as written; saved as checked against no tree, as HEAD moved."""
         from escmatrix.store import state_codec
 
         if self.usable() and (files := self._files(issue_id)):
