@@ -164,3 +164,18 @@ def test_the_summaries_after_a_command_take_its_kept_state(
     reads.clear()
     rows = Workspace(tmp_repo.path, Clock.from_option(LATER)).summaries()
     assert latest.name in reads and rows == files.summaries()
+
+
+def test_open_records_the_state_its_file_folds_to_without_reading_it(
+    tmp_repo: Repo, reads: list[str]
+) -> None:
+    """A new issue's folder holds just the event `open` wrote: its state is folded from that
+    event as written, which is what reading the file back gives, to the second."""
+    from escmatrix.core.routing import IssueFacts
+
+    ws = Workspace(tmp_repo.path, Clock.from_option(LATER))
+    done, _ = ws.open_issue(IssueFacts("product-defect", "sev2"), "Export drops totals", "")
+    assert reads == []
+    again = Workspace(tmp_repo.path, Clock.from_option(LATER))
+    assert done.state == again.store.load(done.state.id)
+    assert done.state.opened_at == again.store.load(done.state.id).opened_at

@@ -287,6 +287,7 @@ class Workspace:
         one with the new events applied, and no event file is read again."""
         from escmatrix.core.audit_rules import clock_ahead, refuse_before_opening
         from escmatrix.core.events import as_written
+        from escmatrix.core.issue import fold
         from escmatrix.store.git import TRAILER_ACTION, TRAILER_ACTOR, TRAILER_ISSUE
 
         with exclusive(self.lock_path):
@@ -301,7 +302,8 @@ class Workspace:
             if not new_events:
                 return None
             last = None
-            if not any(getattr(e, "event", "") == "opened" for e in new_events):
+            opening = any(getattr(e, "event", "") == "opened" for e in new_events)
+            if not opening:
                 known = folded[0] if folded else self.store.load(issue_id)
                 refuse_before_opening([e.at for e in new_events], known.opened_at)
                 last = known.last_event_at
@@ -328,7 +330,12 @@ class Workspace:
                 journal.end(entry)
                 raise
             journal.end(entry)
-            state = self._after(folded[0], new_events) if folded else self.store.load(issue_id)
+            if folded:
+                state = self._after(folded[0], new_events)
+            elif opening:  # a new issue: its folder holds just these events, as written
+                state = fold(issue_id, new_events)
+            else:
+                state = self.store.load(issue_id)
             self._keep_written(issue_id, commit, state)
         warnings = (ahead,) if ahead else ()
         return Recorded(state, files, commit, action, warnings=warnings, events=tuple(new_events))
