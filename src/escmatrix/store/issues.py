@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -132,15 +134,17 @@ class IssueStore:
         """Files in an issue folder that are not event files (temp files, hand-made files)."""
         return [p for p in (self.folder / issue_id).iterdir() if not EVENT_NAME.match(p.name)]
 
-    def read_event(self, file: EventFile) -> EventBase:
-        # YAML where files are read or written: a warm `report`, which reads cached events,
-        # imports neither it nor the matrix loader
-        from escmatrix.store.yaml_lines import parse_event_yaml
-        from escmatrix.store.yamlio import PosDict, parse_yaml, read_text
+    @cached_property
+    def _read_file(self) -> Callable[[str, str], tuple[str, Any]]:
+        """The event file reader, imported once (a rebuild reads 64k files): YAML where files
+        are read or written, so a warm `report`, which reads cached events, imports none of it."""
+        from escmatrix.store.yaml_lines import read_event_file
 
+        return read_event_file
+
+    def read_event(self, file: EventFile) -> EventBase:
         display = self.display(file.where)
-        text = read_text(file.where, display)
-        data = parse_event_yaml(text, display)
+        text, data = self._read_file(file.where, display)
         if not isinstance(data, dict):
             raise InvalidInput(
                 [
@@ -156,6 +160,7 @@ class IssueStore:
             event: EventBase = EVENT_ADAPTER.validate_python(data)
         except ValidationError as exc:
             from escmatrix.store.matrix_loader import problems_from_validation
+            from escmatrix.store.yamlio import PosDict, parse_yaml
 
             if not isinstance(data, PosDict):  # positions for the message: the full parser
                 data = parse_yaml(text, display)

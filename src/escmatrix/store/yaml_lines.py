@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from escmatrix.store.yamlio import MAX_DEPTH, RESOLVED_FIRST, parse_yaml, plain_scalar
+from escmatrix.store.yamlio import MAX_DEPTH, RESOLVED_FIRST, parse_yaml, plain_scalar, read_text
 
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 # A first character that makes a scalar something other than plain text in block context.
@@ -38,6 +38,12 @@ def parse_event_yaml(text: str, file: str) -> Any:
     (which reads it, or raises InvalidInput naming `file`)."""
     data = read_block_yaml(text)
     return parse_yaml(text, file) if data is None else data
+
+
+def read_event_file(path: str, display: str) -> tuple[str, Any]:
+    """An event file's text and data (`parse_event_yaml`); problems name it `display`."""
+    text = read_text(path, display)
+    return text, parse_event_yaml(text, display)
 
 
 class _Bail(Exception):
