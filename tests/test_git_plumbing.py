@@ -296,6 +296,30 @@ def test_doctor_finishes_a_commit_interrupted_after_staging(tmp_repo: Repo) -> N
     assert tmp_repo.status() == ""
 
 
+def test_doctor_removes_the_empty_folder_of_an_open_killed_before_its_file(
+    tmp_repo: Repo,
+) -> None:
+    """`open` killed after making the new issue's folder and before writing its event: doctor
+    removes the empty folder (no issue without events), and validate passes."""
+    folder = tmp_repo.path / "issues" / "26cemptyx"
+    folder.mkdir(parents=True)
+    journal = tmp_repo.path / ".git/escmatrix/journal"
+    journal.mkdir(parents=True, exist_ok=True)
+    entry = {
+        "issue": "26cemptyx",
+        "action": "open",
+        "actor": "alex",
+        "name": "Alex Doe",
+        "email": "alex@example.com",
+        "subject": "open 26cemptyx: never written",
+        "files": ["issues/26cemptyx/000001-abcdef-opened.yaml"],
+    }
+    (journal / "26cemptyx-0000abcd.json").write_text(json.dumps(entry), encoding="utf-8")
+    assert "nothing had been written" in tmp_repo.ok("doctor", now=None).output
+    assert not folder.exists()
+    tmp_repo.ok("validate")
+
+
 def test_a_mutating_command_does_not_import_gitpython(tmp_repo: Repo) -> None:
     """GitPython costs more to import than the commit costs; the write path runs git directly."""
     import subprocess

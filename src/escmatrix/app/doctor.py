@@ -48,6 +48,11 @@ def _recover(ws: Workspace, entry: Entry) -> list[str]:
 
     present = [ws.root / f for f in entry.files if (ws.root / f).is_file()]
     if not present:
+        # killed between making a new issue's folder and writing its file: git keeps no empty
+        # folder, and an issue folder with no events is not an issue
+        for folder in {(ws.root / f).parent for f in entry.files}:
+            if folder.parent == ws.store.folder and folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
         return [f"{entry.action} {entry.issue}: nothing had been written; nothing to recover"]
     pending = ws.git.uncommitted(present)
     if not pending:
