@@ -58,3 +58,13 @@ def test_a_broken_event_file_fails_as_it_does_one_by_one(
         rebuild.fold_many(ids, store.load, compact_row)
     assert str(pooled.value) == str(alone.value)
     assert pooled.value.problems == alone.value.problems
+
+
+def test_a_few_changed_folders_take_their_kept_states(tmp_path: Path) -> None:
+    """Up to KEPT_FIRST folders: a state kept for one is taken instead of folding its files;
+    None folds them."""
+    store, ids = many_issues(tmp_path, 3)
+    kept = {ids[0]: store.load(ids[1])}  # a kept state, told apart by its title
+    folded = rebuild.fold_many(ids, store.load, compact_row, kept=kept.get)
+    assert folded[ids[0]] == rebuild.fold_one(ids[1], store.load, compact_row)
+    assert folded[ids[2]] == rebuild.fold_one(ids[2], store.load, compact_row)

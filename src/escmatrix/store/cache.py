@@ -17,7 +17,6 @@ import os
 import pickle
 import subprocess
 from collections.abc import Callable, Collection
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -44,7 +43,6 @@ if TYPE_CHECKING:
 
 STATES_VERSION = 2  # states.msgpack: folded states in MessagePack (store/state_codec.py)
 DERIVED_VERSION = 2  # per_issue files: values worked out from a state and the matrix
-KEPT_FIRST = 64  # up to this many folders to refold, a state kept for one is tried first (~0.5 ms)
 T = TypeVar("T")
 
 
@@ -211,9 +209,7 @@ class IssueCache:
             same_ids = len(folders) == len(known) and all(i in known for i in stale)
             from escmatrix.store.rebuild import fold_many
 
-            few = len(stale) <= KEPT_FIRST  # our own commit, a small pull: kept states first
-            fold = partial(self._kept_or_folded, fold_issue) if few else fold_issue
-            folded = fold_many(stale, fold, compact_row)
+            folded = fold_many(stale, fold_issue, compact_row, self.state_on_disk)
             for issue_id, (row, encoded) in folded.items():
                 known[issue_id] = row
                 if encoded is not None:  # kept for `states`, which wants the active ones next
@@ -352,10 +348,6 @@ class IssueCache:
         if not entry[3] and not as_committed(self.top, self.root / "issues" / issue_id, entry[0]):
             return None
         return decoded(entry, entry[0], files if entry[3] else None)
-
-    def _kept_or_folded(self, fold_issue: Callable[[str], IssueState], issue_id: str) -> IssueState:
-        kept = self.state_on_disk(issue_id)
-        return kept if kept is not None else fold_issue(issue_id)
 
     def keep_written(self, issue_id: str, key: str, state: IssueState) -> None:
         """Keep the state a command just recorded (`key`: its folder's tree in the new commit) with

@@ -13,6 +13,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from escmatrix.core.summary import IssueSummary
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 
 # Below this many folders a pool costs more (forking, sending rows back) than it saves.
 PARALLEL_FROM = 400
+KEPT_FIRST = 64  # up to this many folders to refold, a state kept for one is tried first (~0.5 ms)
 Folded = tuple[tuple[Any, ...], tuple[int, bytes] | None]  # summary row; encoded state if active
 
 _fold: Callable[[str], IssueState] | None = None  # the caller's fold, inherited by forked workers
@@ -62,10 +64,16 @@ def fold_many(
     issue_ids: list[str],
     fold_issue: Callable[[str], IssueState],
     compact: Callable[[IssueSummary], tuple[Any, ...]],
+    kept: Callable[[str], IssueState | None] | None = None,
 ) -> dict[str, Folded]:
     """`fold_one` of every id: on every core when there are many and this process can fork
-    safely (no other thread running), else one by one. Errors are raised as the fold raises them."""
+    safely (no other thread running), else one by one. Errors are raised as the fold raises them.
+
+    `kept` gives the state kept for an issue while its folder holds it (else None): tried first
+    when only a few folders changed (our own commit, a small pull)."""
     done: dict[str, Folded] = {}
+    if kept is not None and len(issue_ids) <= KEPT_FIRST:
+        fold_issue = partial(_kept_or_folded, kept, fold_issue)
     jobs = workers()
     if len(issue_ids) >= PARALLEL_FROM and jobs > 1 and threading.active_count() == 1:
         done = _in_pool(issue_ids, fold_issue, compact, jobs)
@@ -73,6 +81,13 @@ def fold_many(
         if issue_id not in done:
             done[issue_id] = fold_one(issue_id, fold_issue, compact)
     return done
+
+
+def _kept_or_folded(
+    kept: Callable[[str], IssueState | None], fold_issue: Callable[[str], IssueState], issue_id: str
+) -> IssueState:
+    state = kept(issue_id)
+    return state if state is not None else fold_issue(issue_id)
 
 
 def _in_pool(
