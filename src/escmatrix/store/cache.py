@@ -17,6 +17,7 @@ import os
 import pickle
 import subprocess
 from collections.abc import Callable, Collection
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -209,7 +210,8 @@ class IssueCache:
             same_ids = len(folders) == len(known) and all(i in known for i in stale)
             from escmatrix.store.rebuild import fold_many
 
-            folded = fold_many(stale, fold_issue, compact_row, self.state_on_disk)
+            kept = partial(self._on_disk, self._stored_states()[1]) if stale else None
+            folded = fold_many(stale, fold_issue, compact_row, kept)
             for issue_id, (row, encoded) in folded.items():
                 known[issue_id] = row
                 if encoded is not None:  # kept for `states`, which wants the active ones next
@@ -342,7 +344,10 @@ class IssueCache:
         """The issue's cached state while its folder holds what was folded: the files listed with
         it, or (kept by a bulk read, with no listing) byte for byte its folder tree's files. For
         a command about to change the folder: nothing is kept, and HEAD is not asked."""
-        entry = self._stored_states()[1].get(issue_id) if self.usable() else None
+        return self._on_disk(self._stored_states()[1], issue_id) if self.usable() else None
+
+    def _on_disk(self, entries: dict[str, StateEntry], issue_id: str) -> IssueState | None:
+        entry = entries.get(issue_id)
         if entry is None or not (files := self._files(issue_id)):
             return None
         if not entry[3] and not as_committed(self.top, self.root / "issues" / issue_id, entry[0]):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import subprocess
 import tempfile
 from pathlib import Path
 from typing import TypeAlias
@@ -162,7 +161,7 @@ class PlumbingCommit(GitRunner):
         # update-index rewrites the whole index (a file per entry: 64k in a large repository),
         # which takes longer than the rest of the commit: git does it while this process goes on.
         stage = ["update-index", "--add", "--", *rel]
-        staging: subprocess.Popen[bytes] | None = self._start(stage)
+        staging = self._start(stage)
         try:
             blobs = self._run(["hash-object", "-w", "--", *rel]).decode().split()
             edits: _Edits = {}
@@ -184,16 +183,15 @@ class PlumbingCommit(GitRunner):
                 .decode()
                 .strip()
             )
-            running, staging = staging, None
-            assert running is not None
-            self._finish(running, stage)
+            self._finish(staging, stage)
             staged = True
             kind = "commit" if head else "commit (initial)"
             reflog = f"{kind}: {message.split(chr(10), 1)[0]}"
             self._run(["update-ref", "-m", reflog, "HEAD", commit, head or NO_COMMIT])
         except BaseException as exc:
-            if staging is not None:  # the commit failed while git staged its files
-                staging.communicate()
+            if not staged:  # failed before or while git staged the files: let it finish
+                if staging.returncode is None:
+                    staging.communicate()
                 staged = staging.returncode == 0
             # Unstage unless HEAD moved after all (an interrupt can come after update-ref ran).
             if staged and self._run(["rev-parse", "-q", "--verify", "HEAD"], ok=(0, 1)) != (
