@@ -77,6 +77,35 @@ def test_shortest_unique_is_unique_and_minimal(all_ids: set[str]) -> None:
             assert len(ids.matching(prefix[:-1], all_ids)) > 1
 
 
+def test_random_bits_fill_exactly_their_width() -> None:
+    """Drawn from os.urandom: never past the width asked for, and the top bit is used."""
+    draws = [ids.random_bits(30) for _ in range(400)]
+    assert all(0 <= d < 2**30 for d in draws)
+    assert any(d >= 2**29 for d in draws) and any(d < 2**29 for d in draws)
+    assert len(set(draws)) > 390
+    assert all(
+        ids.is_issue_id(ids.new_issue_id(datetime(2026, 11, 2, tzinfo=UTC))) for _ in range(50)
+    )
+    assert {len(ids.random_part(w)) for w in (1, 6, 13)} == {1, 6, 13}
+
+
+@settings(database=None)
+@given(st.sets(ID, min_size=1, max_size=30), st.data())
+def test_commit_subjects_name_the_issue_by_its_short_id(
+    tmp_path_factory: pytest.TempPathFactory, all_ids: set[str], data: st.DataObject
+) -> None:
+    """The commit's short id, worked out from the ids sharing four characters, is the one
+    `shortest_unique` gives over every issue on disk."""
+    from escmatrix.app.commit_text import commit_text
+
+    folder = tmp_path_factory.mktemp("issues")
+    for name in [*all_ids, "notes", "README.md"]:
+        (folder / name).mkdir()
+    issue_id = data.draw(st.sampled_from(sorted(all_ids)))
+    subject, _ = commit_text(folder, "comment", issue_id, [], fallback="looked")
+    assert subject.split()[1] == ids.shortest_unique(all_ids)[issue_id] + ":"
+
+
 def store_with(tmp_path: Path, *names: str) -> IssueStore:
     for name in names:
         (tmp_path / "issues" / name).mkdir(parents=True)

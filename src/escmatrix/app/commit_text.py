@@ -20,5 +20,8 @@ def commit_text(
     fallback: str = "",
 ) -> tuple[str, str]:
     """The commit's subject (what changed, by the issue's short id) and body (the rest)."""
-    names = [n for n in os.listdir(folder) if is_issue_id(n)] if folder.is_dir() else []
+    # Only ids sharing the first four characters can lengthen the short id (of at least four).
+    start = issue_id[:4]
+    listed = os.listdir(folder) if folder.is_dir() else []
+    names = [n for n in listed if n.startswith(start) and is_issue_id(n)]
     return message(action, short_id(issue_id, names), events, lines or (), fallback)

@@ -8,6 +8,7 @@ left behind means a command was killed in between; `escmatrix doctor` finishes i
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import msgspec
@@ -39,9 +40,7 @@ class Journal:
         return sorted(self.folder.glob(".tmp-*")) if self.folder.is_dir() else []
 
     def begin(self, entry: Entry) -> Path:
-        import secrets  # only where a command writes
-
-        path = self.folder / f"{entry.issue}-{secrets.token_hex(4)}.json"
+        path = self.folder / f"{entry.issue}-{os.urandom(4).hex()}.json"
         write_atomic(path, json.dumps(msgspec.structs.asdict(entry), indent=1))
         return path
 

@@ -9,7 +9,7 @@ sends from the outbox holds its lock, so two processes never send the same file.
 from __future__ import annotations
 
 import json
-import secrets
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,7 +27,7 @@ GIVE_UP_SECONDS = 3 * 24 * 3600
 
 def new_delivery_id() -> str:
     """Sortable by queueing time (nanoseconds), unique by a random tail."""
-    return f"{time.time_ns():020d}-{secrets.token_hex(4)}"
+    return f"{time.time_ns():020d}-{os.urandom(4).hex()}"
 
 
 def wall_clock() -> str:
