@@ -210,12 +210,10 @@ def all_commands() -> dict[str, Any]:
 
 def _usage_from_validation(exc: Exception) -> EscmatrixError:
     from escmatrix.core.errors import UsageError
+    from escmatrix.core.types import error_message
 
     errors: list[dict[str, Any]] = getattr(exc, "errors", lambda **_: [])(include_url=False)
-    parts = [
-        f"{'.'.join(str(p) for p in e['loc']) or 'value'}: {str(e['msg']).removeprefix('Value error, ')}"
-        for e in errors
-    ]
+    parts = [f"{'.'.join(str(p) for p in e['loc']) or 'value'}: {error_message(e)}" for e in errors]
     return UsageError("invalid value: " + "; ".join(parts), hint="see the command's --help")
 
 

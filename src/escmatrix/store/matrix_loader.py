@@ -9,6 +9,7 @@ from pydantic import BaseModel, ValidationError
 
 from escmatrix.core.errors import InvalidInput, Location, Problem
 from escmatrix.core.matrix import MATRIX_FILES, OPTIONAL_FILES, Matrix, Model
+from escmatrix.core.types import error_message
 from escmatrix.store.matrix_key import matrix_fingerprint as matrix_fingerprint
 from escmatrix.store.schema_hints import expected_shape
 from escmatrix.store.yamlio import key_mark, locate, read_yaml
@@ -81,7 +82,7 @@ def problems_from_validation(
             )
         else:
             mark = locate(data, loc)
-            msg = error["msg"].removeprefix("Value error, ")
+            msg = error_message(error)
             message = f"{path}: {msg}"
             hint = expected_shape(model, loc)
         line, column = mark if mark else (None, None)

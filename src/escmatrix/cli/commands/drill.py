@@ -102,6 +102,7 @@ def parse_expectation(text: str) -> Expectation:
 
     from escmatrix.core.drill import Expectation
     from escmatrix.core.errors import UsageError
+    from escmatrix.core.types import error_message
     from escmatrix.store.yamlio import parse_yaml
 
     raw = text.strip()
@@ -127,7 +128,7 @@ def parse_expectation(text: str) -> Expectation:
         return Expectation.model_validate(dict(data))
     except ValidationError as exc:
         reasons = "; ".join(
-            f"{'.'.join(map(str, e['loc'])) or 'expectation'}: {e['msg']}"
+            f"{'.'.join(map(str, e['loc'])) or 'expectation'}: {error_message(e)}"
             for e in exc.errors(include_url=False)
         )
         raise UsageError(f"--expect {text!r}: {reasons}") from None

@@ -49,10 +49,12 @@ def refuse(source: str, where: str, message: str, hint: str | None = None) -> Pa
 
 def problems_of(exc: ValidationError, where: str) -> list[Problem]:
     """Pydantic's errors as problems naming the field path inside the payload."""
+    from escmatrix.core.types import error_message
+
     found = []
     for err in exc.errors(include_url=False):
         path = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        found.append(Problem(f"{path}: {err['msg']}", Location(where), rule="payload"))
+        found.append(Problem(f"{path}: {error_message(err)}", Location(where), rule="payload"))
     return found
 
 
