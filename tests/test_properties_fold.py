@@ -323,3 +323,18 @@ def test_the_sort_key_orders_every_two_event_files(first: str, second: str) -> N
         assert key(first) != key(second), (
             f"{first} and {second} tie on the sort key: their order follows the directory listing"
         )
+
+
+@settings(database=None)
+@given(
+    st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31)),
+    st.integers(min_value=-23 * 60, max_value=23 * 60),
+)
+def test_summary_stamps_a_time_as_strftime_does(moment: datetime, minutes: int) -> None:
+    """The summary's opening time, made by `isoformat`, is strftime's text for every year and
+    offset (its own fields, then Z)."""
+    from escmatrix.core.summary import stamp
+
+    at = moment.replace(tzinfo=timezone(timedelta(minutes=minutes)))
+    assert stamp(at) == at.strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert stamp(at.astimezone(UTC)) == at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from escmatrix.core.issue import IssueState
 
 ACTIVE = frozenset({"open", "acknowledged", "paused"})
@@ -41,9 +43,17 @@ class IssueSummary(NamedTuple):
             state.engaged,
             state.customer,
             state.partner,
-            state.opened_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            stamp(state.opened_at),
             state.flagged,
         )
+
+
+def stamp(at: datetime) -> str:
+    """`at` as `%Y-%m-%dT%H:%M:%SZ` gives it (its own fields, a Z after them): by `isoformat`,
+    which is in C (strftime takes 4 us, and a rebuild stamps every issue)."""
+    if at.year < 1000:  # strftime does not pad such a year to four digits
+        return at.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return at.isoformat(timespec="seconds")[:19] + "Z"
 
 
 class IssueFilter(NamedTuple):
