@@ -71,3 +71,48 @@ def test_a_piped_recording_command_prints_its_line_whole_without_rich(example_re
     assert len(lines) == 1 and len(lines[0]) > 80  # id, status, owner, tier and commit
     assert lines[0].startswith(f"updated {issue}: ")
     assert "rich.console" not in loaded
+
+
+def test_a_piped_show_lays_out_the_issue_without_rich(example_repo: Repo) -> None:
+    """`show` piped prints the facts, the clocks and the timeline in columns, text literally (an
+    escape sequence is shown, not obeyed), a multi-line description under its first line, and
+    never imports Rich's console."""
+    example_repo.git("config", "user.email", "lena.vogel@ledgerline.example")
+    issue = example_repo.open(
+        "shown without Rich", "product-defect", "sev2", "--description", "first line\nsecond line"
+    )
+    example_repo.cli("comment", issue, "red \x1b[31mnot red\x1b[0m [bold]x[/bold]")
+    example_repo.imports("show", issue, now="2026-03-05T09:00:00Z")  # warm at this moment
+    stdout, loaded = example_repo.imports("show", issue, now="2026-03-05T09:00:00Z")
+    assert "rich.console" not in loaded
+    lines = stdout.splitlines()
+    assert lines[0] == f"{issue}  shown without Rich"
+    description = next(n for n, line in enumerate(lines) if line.startswith("description"))
+    value_at = lines[description].index("first line")
+    assert lines[description + 1] == " " * value_at + "second line"
+    assert "\x1b" not in stdout and "\\x1b[31mnot red" in stdout and "[bold]x[/bold]" in stdout
+    clocks, timeline = lines.index("Clocks"), lines.index("Timeline")
+    head = lines[clocks + 1].split()
+    assert head == ["clock", "target", "due", "elapsed", "remaining", "state"]
+    assert lines[timeline + 1].split() == ["when", "who", "what"]
+    what_at = lines[timeline + 1].index("what")
+    assert any(line[what_at:].startswith("comment: red") for line in lines[timeline + 2 :])
+
+
+def test_issue_view_aligns_wide_text_and_marks_who_left() -> None:
+    """Columns are as wide as their widest cell in terminal cells (a CJK name takes two a
+    character), and a person who has left is marked with the day."""
+    from datetime import date
+
+    from escmatrix.cli.issue_view import _table, person
+
+    class Left:
+        name, left = "Sam Roe", date(2026, 1, 31)
+
+    assert person({"sam": Left()}, "sam") == [
+        ("Sam Roe (sam)", ""),
+        (" — left on 2026-01-31", "bold red"),
+    ]
+    lines = _table("T", ["who", "what"], [[("王小明", ""), ("a", "")], [("bob", ""), ("b", "")]])
+    texts = ["".join(t for t, _ in line) for line in lines]
+    assert texts == ["T", "who     what", "王小明  a", "bob     b"]

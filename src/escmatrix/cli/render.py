@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
-from typing import TYPE_CHECKING, Protocol
-from zoneinfo import ZoneInfo
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -13,50 +12,23 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from escmatrix.cli.issue_lines import STATE_STYLE, STATUS_STYLE
+from escmatrix.cli.issue_view import Named, when, when_both
+from escmatrix.cli.issue_view import person as person_pieces
 from escmatrix.cli.output import literal, safe
 from escmatrix.core.durations import describe_duration as describe
 from escmatrix.core.durations import format_duration
 
 if TYPE_CHECKING:
     from escmatrix.core.grid import GridCell
-    from escmatrix.core.issue import IssueState
     from escmatrix.core.matrix import Matrix
     from escmatrix.core.routing import RouteDecision
-    from escmatrix.core.sla import Clock
     from escmatrix.store.git import LogEntry
 
 
-class Named(Protocol):
-    """A person as an issue shows them: the matrix's `Person`, or the cache's plain copy."""
-
-    @property
-    def name(self) -> str: ...
-    @property
-    def left(self) -> date | None: ...
-
-
-def when(at: datetime | None, tz: str) -> str:
-    if at is None:
-        return "—"
-    local = at.astimezone(ZoneInfo(tz))
-    return local.strftime("%Y-%m-%d %H:%M ") + (local.tzname() or tz)
-
-
-def when_both(at: datetime, tz: str) -> str:
-    utc = at.strftime("%H:%M UTC")
-    return when(at, tz) if tz in ("UTC", "Etc/UTC") else f"{when(at, tz)} ({utc})"
-
-
 def person(people: Mapping[str, Named] | None, person_id: str | None) -> Text:
-    if person_id is None:
-        return Text("—")
-    found = people.get(person_id) if people else None
-    if found is not None and found.left is not None:
-        return Text.assemble(
-            safe(f"{found.name} ({person_id})"), (f" — left on {found.left}", "bold red")
-        )
-    return safe(f"{found.name} ({person_id})" if found else person_id)
+    return Text.assemble(
+        *((literal(text), style) for text, style in person_pieces(people, person_id))
+    )
 
 
 def decision(d: RouteDecision, matrix: Matrix, tz: str, title: str = "Route") -> RenderableType:
@@ -96,82 +68,6 @@ def decision(d: RouteDecision, matrix: Matrix, tz: str, title: str = "Route") ->
             safe(c.reason),
         )
     return Panel(Group(grid, Text(""), checks), title=f"{title} at {when(d.at, tz)}", expand=False)
-
-
-def clocks_table(items: list[Clock], tz: str) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, title="Clocks", title_justify="left")
-    for col in ("clock", "target", "due", "elapsed", "remaining", "state"):
-        table.add_column(col)
-    for c in items:
-        table.add_row(
-            c.name,
-            f"{describe(c.target)} · {c.hours}",  # which calendar the due time counts on
-            when_both(c.due, tz),
-            format_duration(c.elapsed),
-            format_duration(c.remaining),
-            Text(c.state, STATE_STYLE.get(c.state, "")),
-        )
-    return table
-
-
-def issue(
-    state: IssueState, people: Mapping[str, Named], items: list[Clock], tz: str
-) -> RenderableType:
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold")
-    grid.add_column()
-    grid.add_row(
-        "status",
-        Text(state.status, STATUS_STYLE.get(state.status, ""))
-        + (Text("  OVERRIDE NOT RECONCILED", "bold magenta") if state.flagged else Text("")),
-    )
-    grid.add_row("category", safe(state.category))
-    grid.add_row(
-        "severity",
-        safe(
-            state.severity + (f" (impact score {state.score})" if state.score is not None else "")
-        ),
-    )
-    grid.add_row("owner", person(people, state.owner))
-    grid.add_row(
-        "tier", Text.assemble(safe(state.tier), Text("  engaged: "), person(people, state.engaged))
-    )
-    if state.customer:
-        grid.add_row("customer", safe(state.customer))
-    if state.partner:
-        grid.add_row("partner", safe(state.partner))
-    if state.tags:
-        grid.add_row("tags", safe(", ".join(state.tags)))
-    grid.add_row("routed by", safe(state.rule))
-    grid.add_row(
-        "opened",
-        Text.assemble(
-            safe(when(state.opened_at, tz)), Text(" by "), person(people, state.opened_by)
-        ),
-    )
-    if state.last_status:
-        grid.add_row("last status", safe(state.last_status))
-    if state.next_steps:
-        grid.add_row("next steps", safe(state.next_steps))
-    if state.dependencies:
-        grid.add_row("dependencies", safe(state.dependencies))
-    if state.resolution:
-        grid.add_row("resolution", safe(state.resolution))
-    if state.description:
-        grid.add_row("description", safe(state.description))
-    for link in getattr(state, "links", ()):
-        grid.add_row("link", safe(f"{link.kind} {link.ref} {link.url}".replace("  ", " ")))
-    timeline = Table(box=box.SIMPLE_HEAD, title="Timeline", title_justify="left")
-    timeline.add_column("when")
-    timeline.add_column("who")
-    timeline.add_column("what")
-    for entry in state.timeline:
-        timeline.add_row(when(entry.at, tz), safe(entry.actor), safe(entry.summary))
-    parts: list[RenderableType] = [grid]
-    if items:
-        parts.append(clocks_table(items, tz))
-    parts.append(timeline)
-    return Panel(Group(*parts), title=safe(f"{state.id}  {state.title}"), title_align="left")
 
 
 def log(entries: list[LogEntry], tz: str) -> Table:

@@ -140,8 +140,8 @@ def _debrief_view(matrix: Matrix, state: IssueState, tz: str) -> RenderableType:
     from rich.console import Group
     from rich.table import Table
 
+    from escmatrix.cli.issue_view import when
     from escmatrix.cli.output import safe
-    from escmatrix.cli.render import when
 
     def name(person_id: str) -> str:
         person = matrix.people.get(person_id)

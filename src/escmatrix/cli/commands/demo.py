@@ -20,6 +20,7 @@ def demo(
     """
     from escmatrix.app.tour import run_tour
     from escmatrix.cli import output, render
+    from escmatrix.cli.issue_view import issue_view
     from escmatrix.core.sla import clocks
 
     source = workspace(ctx)
@@ -31,11 +32,8 @@ def demo(
         if step.decision is not None:
             console.print(render.decision(step.decision, step.matrix, tz))
         elif step.state is not None and step.final:
-            console.print(
-                render.issue(
-                    step.state, step.matrix.people, clocks(step.matrix, step.state, step.at), tz
-                )
-            )
+            items = clocks(step.matrix, step.state, step.at)
+            output.print_laid_out(issue_view(step.state, step.matrix.people, items, tz), wrap=True)
         elif step.state is not None:
             s = step.state
             console.print(

@@ -211,8 +211,8 @@ def render(result: DrillResult, tz: str) -> RenderableType:
     from rich.console import Group
     from rich.table import Table
 
+    from escmatrix.cli.issue_view import when
     from escmatrix.cli.output import safe
-    from escmatrix.cli.render import when
 
     parts: list[RenderableType] = [
         safe(f"Drill: {result.scenario}", "bold"),

@@ -220,8 +220,8 @@ def _render(
     from rich.markdown import Markdown
     from rich.table import Table
 
+    from escmatrix.cli.issue_view import when
     from escmatrix.cli.output import literal, safe
-    from escmatrix.cli.render import when
     from escmatrix.core.durations import format_duration
     from escmatrix.core.playbooks import review_due
 
@@ -288,7 +288,7 @@ def print_first_steps(ws: Workspace, state: IssueState, tz: str) -> None:
     Never fails the command: a missing or broken playbook is one dim line.
     """
     from escmatrix.cli import output
-    from escmatrix.cli.render import when
+    from escmatrix.cli.issue_view import when
     from escmatrix.core.errors import EscmatrixError
     from escmatrix.core.playbooks import timed_steps
     from escmatrix.store.playbooks import playbook_for

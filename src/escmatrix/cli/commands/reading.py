@@ -226,7 +226,8 @@ def show(
 ) -> None:
     """Show an issue: facts, owner and tier, every clock with its deadline, and the timeline."""
     from escmatrix.app.listing import ReadView
-    from escmatrix.cli import output, present, render
+    from escmatrix.cli import output, present
+    from escmatrix.cli.issue_view import issue_view
     from escmatrix.core.sla import clocks
 
     ws = workspace(ctx)
@@ -237,7 +238,7 @@ def show(
         output.write_json(present.issue_data(state, facts.clocks, now))
     else:
         items = clocks(facts.clocks, state, now)
-        output.stdout().print(render.issue(state, facts.people, items, timezone(ctx)))
+        output.print_laid_out(issue_view(state, facts.people, items, timezone(ctx)), wrap=True)
 
 
 def log(
