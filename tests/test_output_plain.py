@@ -11,7 +11,7 @@ import pytest
 from rich.console import Console
 
 from escmatrix.cli import output
-from tests.support import Repo
+from tests.support import T0, Repo
 
 SETTINGS = [
     {},
@@ -104,7 +104,7 @@ def test_issue_view_aligns_wide_text_and_marks_who_left() -> None:
     character), and a person who has left is marked with the day."""
     from datetime import date
 
-    from escmatrix.cli.issue_view import _table, person
+    from escmatrix.cli.issue_view import person, table
 
     class Left:
         name, left = "Sam Roe", date(2026, 1, 31)
@@ -113,6 +113,26 @@ def test_issue_view_aligns_wide_text_and_marks_who_left() -> None:
         ("Sam Roe (sam)", ""),
         (" — left on 2026-01-31", "bold red"),
     ]
-    lines = _table("T", ["who", "what"], [[("王小明", ""), ("a", "")], [("bob", ""), ("b", "")]])
+    lines = table("T", ["who", "what"], [[("王小明", ""), ("a", "")], [("bob", ""), ("b", "")]])
     texts = ["".join(t for t, _ in line) for line in lines]
     assert texts == ["T", "who     what", "王小明  a", "bob     b"]
+
+
+def test_a_piped_open_and_route_print_the_decision_without_rich(example_repo: Repo) -> None:
+    """`open` and `route` lay out the routing decision by hand: who, why, both deadlines and
+    every rule tried; piped (stdout and the notifications on stderr), Rich is never imported."""
+    example_repo.git("config", "user.email", "lena.vogel@ledgerline.example")
+    stdout, loaded = example_repo.imports(
+        "open", "-t", "opened without Rich", "-c", "product-defect", "-s", "sev2", now=T0
+    )
+    assert "rich.console" not in loaded
+    lines = stdout.splitlines()
+    assert lines[0].startswith("opened ") and lines[0].endswith(": opened without Rich")
+    assert lines[1].startswith("Routed at ")
+    assert any(line.startswith("respond by ") and "calendar" in line for line in lines)
+    assert any(line.split()[1:2] == ["matched"] for line in lines)
+    assert any(line.startswith("commit ") for line in lines)
+    assert any(line.startswith("Playbook (") for line in lines)
+    stdout, loaded = example_repo.imports("route", "-c", "product-defect", "-s", "sev1", now=T0)
+    assert "rich.console" not in loaded
+    assert stdout.startswith("Preview at ") and "\nrule " in stdout

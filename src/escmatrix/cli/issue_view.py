@@ -87,7 +87,7 @@ def _fields(
     return rows
 
 
-def _grid(rows: list[tuple[str, list[Piece]]]) -> list[Line]:
+def grid(rows: list[tuple[str, list[Piece]]]) -> list[Line]:
     """Labels in bold in a column; a value's further lines start under its first."""
     width = max(len(label) for label, _ in rows) + 2
     lines: list[Line] = []
@@ -111,14 +111,14 @@ def _cells(text: str) -> int:
     return cell_len(text)
 
 
-def _table(title: str, head: list[str], rows: list[list[Piece]]) -> list[Line]:
-    """A title, a bold header and rows in columns as wide as their widest cell; the last column
-    is as long as it is, its further lines under its first."""
+def table(title: str | None, head: list[str], rows: list[list[Piece]]) -> list[Line]:
+    """A title (if any), a bold header and rows in columns as wide as their widest cell; the last
+    column is as long as it is, its further lines under its first."""
     rows = [[(h, "bold") for h in head], *rows]
     flat = [[text.replace("\n", " ") for text, _ in row[:-1]] for row in rows]
     widths = [max(_cells(row[n]) for row in flat) for n in range(len(head) - 1)]
     indent = " " * (sum(widths) + 2 * len(widths))
-    lines: list[Line] = [[(title, "bold")]]
+    lines: list[Line] = [[(title, "bold")]] if title else []
     for row, texts in zip(rows, flat, strict=True):
         line: Line = []
         for (_, style), text, width in zip(row, texts, widths, strict=False):
@@ -135,7 +135,7 @@ def issue_view(
 ) -> list[Line]:
     """The issue's title, its facts, its clocks (if any) and its timeline, as lines."""
     lines: list[Line] = [[(f"{state.id}  {state.title}", "bold")], []]
-    lines += _grid(_fields(state, people, tz))
+    lines += grid(_fields(state, people, tz))
     if items:
         clocks = [
             [
@@ -149,7 +149,7 @@ def issue_view(
             for c in items
         ]
         head = ["clock", "target", "due", "elapsed", "remaining", "state"]
-        lines += [[], *_table("Clocks", head, clocks)]
+        lines += [[], *table("Clocks", head, clocks)]
     timeline = [[(when(e.at, tz), ""), (e.actor, ""), (e.summary, "")] for e in state.timeline]
-    lines += [[], *_table("Timeline", ["when", "who", "what"], timeline)]
+    lines += [[], *table("Timeline", ["when", "who", "what"], timeline)]
     return lines

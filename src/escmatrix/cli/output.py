@@ -6,7 +6,7 @@ import os
 import sys
 from datetime import date, datetime, timedelta
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -64,11 +64,11 @@ def width() -> int:
     return 80
 
 
-def no_terminal() -> bool:
-    """Whether Rich would find no terminal on stdout, and so use no colour: decided from the
-    settings it reads (TTY_COMPATIBLE, FORCE_COLOR, then whether stdout is a TTY) without
-    importing it (~20 ms), since output piped to a script or a file is the common case. Anything
-    else (a terminal, a Jupyter kernel, where Rich colours without one) is left to Rich."""
+def no_terminal(stream: TextIO | None = None) -> bool:
+    """Whether Rich would find no terminal on stdout (or `stream`), and so use no colour: decided
+    from the settings it reads (TTY_COMPATIBLE, FORCE_COLOR, then whether the stream is a TTY)
+    without importing it (~20 ms), since output piped to a script or a file is the common case.
+    Anything else (a terminal, a Jupyter kernel, where Rich colours without one) is left to Rich."""
     import builtins
 
     compatible = os.environ.get("TTY_COMPATIBLE", "")
@@ -80,7 +80,7 @@ def no_terminal() -> bool:
     if force is not None:
         return force == ""
     try:
-        return not sys.stdout.isatty()
+        return not (stream or sys.stdout).isatty()
     except ValueError:  # closed
         return True
 

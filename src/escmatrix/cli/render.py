@@ -2,72 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Group, RenderableType
-from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from escmatrix.cli.issue_view import Named, when, when_both
-from escmatrix.cli.issue_view import person as person_pieces
+from escmatrix.cli.issue_view import when
 from escmatrix.cli.output import literal, safe
-from escmatrix.core.durations import describe_duration as describe
 from escmatrix.core.durations import format_duration
 
 if TYPE_CHECKING:
     from escmatrix.core.grid import GridCell
     from escmatrix.core.matrix import Matrix
-    from escmatrix.core.routing import RouteDecision
     from escmatrix.store.git import LogEntry
-
-
-def person(people: Mapping[str, Named] | None, person_id: str | None) -> Text:
-    return Text.assemble(
-        *((literal(text), style) for text, style in person_pieces(people, person_id))
-    )
-
-
-def decision(d: RouteDecision, matrix: Matrix, tz: str, title: str = "Route") -> RenderableType:
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold")
-    grid.add_column()
-    grid.add_row("severity", safe(f"{d.severity.severity} — {d.severity.reason}"))
-    grid.add_row("rule", safe(d.rule))
-    grid.add_row(
-        "owner",
-        Text.assemble(person(matrix.people, d.owner), safe(f" — {d.owner_reason}", "dim")),
-    )
-    grid.add_row("tier", Text.assemble(safe(d.tier), safe(f" — {d.tier_reason}", "dim")))
-    grid.add_row("engaged", person(matrix.people, d.engaged))
-    grid.add_row(
-        "respond by",
-        safe(
-            f"{when_both(d.first_response_due, tz)} · {describe(d.targets.first_response)} · "
-            f"calendar {d.targets.calendar} ({d.targets.source})"
-        ),
-    )
-    grid.add_row(
-        "resolve by",
-        safe(  # the calendar beside every deadline: 5d on an office calendar is not 5d 24x7
-            f"{when_both(d.resolution_due, tz)} · {describe(d.targets.resolution)} · "
-            f"calendar {d.targets.calendar}"
-        ),
-    )
-    checks = Table(box=box.SIMPLE, show_edge=False, pad_edge=False)
-    checks.add_column("rule")
-    checks.add_column("")
-    checks.add_column("why")
-    for c in d.checks:
-        checks.add_row(
-            safe(c.rule),
-            Text("matched", "green") if c.matched else Text("skipped", "dim"),
-            safe(c.reason),
-        )
-    return Panel(Group(grid, Text(""), checks), title=f"{title} at {when(d.at, tz)}", expand=False)
 
 
 def log(entries: list[LogEntry], tz: str) -> Table:

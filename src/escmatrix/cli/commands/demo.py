@@ -19,8 +19,9 @@ def demo(
     repository's matrix, printing each step's command and result. The repository itself is untouched.
     """
     from escmatrix.app.tour import run_tour
-    from escmatrix.cli import output, render
+    from escmatrix.cli import output
     from escmatrix.cli.issue_view import issue_view
+    from escmatrix.cli.route_view import decision_view
     from escmatrix.core.sla import clocks
 
     source = workspace(ctx)
@@ -30,7 +31,7 @@ def demo(
         console.rule(output.safe(step.title))
         console.print(output.safe(f"$ {step.command}", "bold cyan"))
         if step.decision is not None:
-            console.print(render.decision(step.decision, step.matrix, tz))
+            output.print_laid_out(decision_view(step.decision, step.matrix.people, tz), wrap=True)
         elif step.state is not None and step.final:
             items = clocks(step.matrix, step.state, step.at)
             output.print_laid_out(issue_view(step.state, step.matrix.people, items, tz), wrap=True)

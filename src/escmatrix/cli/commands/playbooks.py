@@ -293,30 +293,22 @@ def print_first_steps(ws: Workspace, state: IssueState, tz: str) -> None:
     from escmatrix.core.playbooks import timed_steps
     from escmatrix.store.playbooks import playbook_for
 
-    console = output.stdout()
     try:
         playbook = playbook_for(ws.root, ws.matrix, state.category)
     except EscmatrixError as exc:
-        console.print(output.safe(f"playbook: {exc.message}", "dim"))
+        output.print_laid_out([[(f"playbook: {exc.message}", "dim")]], wrap=True)
         return
     now = ws.clock.now()
     steps = timed_steps(ws.matrix, playbook, state, now)
-    console.print(output.safe(f"Playbook ({playbook.file}), first steps:", "bold"))
+    lines = [[(f"Playbook ({playbook.file}), first steps:", "bold")]]
     for s in steps[:FIRST_STEPS]:
-        console.print(
-            output.safe(
-                f"  {s.number}. {s.step.step} — {_owner_text(ws.matrix, s.owner, now)}, "
-                f"by {when(s.due, tz)}"
-            )
-        )
+        who = _owner_text(ws.matrix, s.owner, now)
+        lines.append([(f"  {s.number}. {s.step.step} — {who}, by {when(s.due, tz)}", "")])
     more = len(steps) - FIRST_STEPS
     if more > 0:
-        console.print(
-            output.safe(
-                f"  … {more} more: escmatrix playbook show {state.category} --issue {state.id}",
-                "dim",
-            )
-        )
+        hint = f"  … {more} more: escmatrix playbook show {state.category} --issue {state.id}"
+        lines.append([(hint, "dim")])
+    output.print_laid_out(lines, wrap=True)  # piped: written as it is, without Rich
 
 
 def register(app: typer.Typer) -> None:

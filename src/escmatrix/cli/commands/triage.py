@@ -101,7 +101,8 @@ def open_(
 
     In a terminal, missing title, category and severity are asked for; never when piped.
     """
-    from escmatrix.cli import output, present, render
+    from escmatrix.cli import output, present
+    from escmatrix.cli.route_view import decision_view
     from escmatrix.core.errors import UsageError
 
     ws = workspace(ctx)
@@ -121,10 +122,9 @@ def open_(
         data["notifications"] = notify(ws, done)
         output.write_json(data)
         return
-    console = output.stdout()
-    console.print(output.safe(f"opened {done.state.id}: {done.state.title}", "bold"))
-    console.print(render.decision(decision, ws.matrix, timezone(ctx), title="Routed"))
-    console.print(output.safe(f"commit {done.commit[:10]}", "dim"))
+    routed = decision_view(decision, ws.matrix.people, timezone(ctx), title="Routed")
+    opened = [(f"opened {done.state.id}: {done.state.title}", "bold")]
+    output.print_laid_out([opened, *routed, [(f"commit {done.commit[:10]}", "dim")]], wrap=True)
     from escmatrix.cli.commands.playbooks import print_first_steps
 
     print_first_steps(ws, done.state, timezone(ctx))
@@ -217,7 +217,8 @@ def route_(
     against the new severity's targets from the opening.
     """
     from escmatrix.app.clock import Clock, parse_instant
-    from escmatrix.cli import output, present, render
+    from escmatrix.cli import output, present
+    from escmatrix.cli.route_view import decision_view
     from escmatrix.core.errors import UsageError
 
     ws = workspace(ctx, leave_no_trace=issue is None)  # a preview writes nothing, cache included
@@ -238,9 +239,8 @@ def route_(
             change["reason"] = reason
         done, decision = ws.reroute(issue, change)
         if fmt is Format.table:
-            output.stdout().print(
-                render.decision(decision, ws.matrix, timezone(ctx), title="Re-routed")
-            )
+            view = decision_view(decision, ws.matrix.people, timezone(ctx), title="Re-routed")
+            output.print_laid_out(view, wrap=True)
         finish(ctx, ws, done, fmt, "re-routed")
         return
     if category is None:
@@ -251,7 +251,8 @@ def route_(
     if fmt is Format.json:
         output.write_json(present.decision_data(decision))
     else:
-        output.stdout().print(render.decision(decision, ws.matrix, timezone(ctx), title="Preview"))
+        view = decision_view(decision, ws.matrix.people, timezone(ctx), title="Preview")
+        output.print_laid_out(view, wrap=True)
 
 
 def register(app: typer.Typer) -> None:
