@@ -29,13 +29,22 @@ STATUS_STYLE = {
 }
 
 
+def cells(text: str) -> int:
+    """How many terminal cells `text` takes (wide characters two, combining ones none)."""
+    if text.isascii():
+        return len(text)
+    from rich.cells import cell_len
+
+    return cell_len(text)
+
+
 def fit(text: str, width: int) -> str:
     """`text` cut or padded to exactly `width` terminal cells, with an ellipsis when cut."""
     if text.isascii():  # one cell per character: plain string operations (thousands of rows)
         return text[: width - 1] + "…" if len(text) > width else text.ljust(width)
-    from rich.cells import cell_len, set_cell_size  # wide and combining characters
+    from rich.cells import set_cell_size  # wide and combining characters
 
-    if cell_len(text) > width:
+    if cells(text) > width:
         return set_cell_size(text, width - 1) + "…"
     return set_cell_size(text, width)
 

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
-from escmatrix.cli.issue_lines import STATE_STYLE, STATUS_STYLE, Line, fit
+from escmatrix.cli.issue_lines import STATE_STYLE, STATUS_STYLE, Line, cells, fit
 from escmatrix.core.durations import describe_duration, format_duration
 
 if TYPE_CHECKING:
@@ -103,20 +103,12 @@ def grid(rows: list[tuple[str, list[Piece]]]) -> list[Line]:
     return lines
 
 
-def _cells(text: str) -> int:
-    if text.isascii():
-        return len(text)
-    from rich.cells import cell_len  # wide and combining characters
-
-    return cell_len(text)
-
-
 def table(title: str | None, head: list[str], rows: list[list[Piece]]) -> list[Line]:
     """A title (if any), a bold header and rows in columns as wide as their widest cell; the last
     column is as long as it is, its further lines under its first."""
     rows = [[(h, "bold") for h in head], *rows]
     flat = [[text.replace("\n", " ") for text, _ in row[:-1]] for row in rows]
-    widths = [max(_cells(row[n]) for row in flat) for n in range(len(head) - 1)]
+    widths = [max(cells(row[n]) for row in flat) for n in range(len(head) - 1)]
     indent = " " * (sum(widths) + 2 * len(widths))
     lines: list[Line] = [[(title, "bold")]] if title else []
     for row, texts in zip(rows, flat, strict=True):

@@ -28,13 +28,17 @@ def stderr() -> Console:
     return Console(stderr=True, highlight=False, emoji=False)
 
 
-def print_laid_out(lines: list[list[tuple[str, str]]], *, wrap: bool = False) -> None:
-    """Print lines as (text, style) pieces, text shown literally. Piped or without colour they go
-    straight to stdout, one per line and never wrapped, because Rich takes ~0.2 s per thousand
-    lines; on a colour terminal Rich styles them (and wraps them, with `wrap`)."""
-    if no_terminal() or stdout().color_system is None:
+def print_laid_out(
+    lines: list[list[tuple[str, str]]], *, wrap: bool = False, err: bool = False
+) -> None:
+    """Print lines as (text, style) pieces, text shown literally, on stdout (stderr with `err`).
+    Piped or without colour they go straight to the stream, one per line and never wrapped,
+    because Rich takes ~0.2 s per thousand lines; on a colour terminal Rich styles them (and wraps
+    them, with `wrap`)."""
+    stream, console = (sys.stderr, stderr) if err else (sys.stdout, stdout)
+    if no_terminal(stream) or console().color_system is None:
         # `literal` maps character by character: once per line is the same as once per piece
-        sys.stdout.write("".join(literal("".join(t for t, _ in line)) + "\n" for line in lines))
+        stream.write("".join(literal("".join(t for t, _ in line)) + "\n" for line in lines))
         return
     from rich.text import Text
 
@@ -44,7 +48,7 @@ def print_laid_out(lines: list[list[tuple[str, str]]], *, wrap: bool = False) ->
             text.append(literal(piece), style)
         text.append("\n")
     text.rstrip()
-    stdout().print(text)
+    console().print(text)
 
 
 def width() -> int:

@@ -52,12 +52,7 @@ def notify(ws: Workspace, done: Recorded) -> list[str]:
 
 def print_notes(lines: list[str]) -> None:
     """The notifications' lines on stderr: dim on a terminal, as they are when piped (no Rich)."""
-    import sys
-
     from escmatrix.cli import output
 
-    if lines and output.no_terminal(sys.stderr):
-        sys.stderr.write("".join(output.literal(line) + "\n" for line in lines))
-        return
-    for line in lines:
-        output.stderr().print(output.safe(line, "dim"))
+    if lines:
+        output.print_laid_out([[(line, "dim")] for line in lines], wrap=True, err=True)
