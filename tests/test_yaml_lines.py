@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -184,6 +185,10 @@ def test_every_example_event_file_is_read_by_the_line_reader() -> None:
         "a:\n  - x\n  y: 1\n",
         "---\na: 1\n",
         'a: "x"\n',
+        "a: x\rb\n",  # ASCII control characters: carriage return, delete, escape
+        "a: x\x7f\n",
+        "a: '\x1b[31m'\n",
+        "a: 'it's'\n",  # a quote inside a quoted value that does not double it
     ],
 )
 def test_what_the_line_reader_leaves_to_libyaml(text: str) -> None:
@@ -233,3 +238,18 @@ def test_a_bad_event_read_by_the_line_reader_is_reported_by_line(tmp_path: Path)
     assert problem.location is not None
     assert problem.location.file == "issues/b7k3fx9qa/000001-abcdef-commented.yaml"
     assert (problem.location.line, problem.location.column) == (5, 7)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("a: 'it''s'\n", "it's"),
+        ("a: ''\n", ""),
+        ("a: 'x: y # z'\n", "x: y # z"),
+        ("a: '\u00e9t\u00e9'\n", "\u00e9t\u00e9"),
+    ],
+)
+def test_quoted_values_on_one_line(text: str, value: str) -> None:
+    """A quoted value without a quote inside is taken as it stands, one with doubled quotes is
+    undoubled, and both are what libyaml reads."""
+    assert read_block_yaml(text) == {"a": value} == yaml.safe_load(text)

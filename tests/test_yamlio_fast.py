@@ -216,6 +216,11 @@ def test_a_file_over_the_size_limit_is_refused_with_its_size(tmp_path: Path) -> 
     assert f"file is {MAX_FILE_BYTES + 1:,} bytes, over the limit of {MAX_FILE_BYTES:,}" in (
         problem.message
     )
+    bigger = tmp_path / "bigger.yaml"
+    bigger.write_bytes(b"a: " + b"x" * (3 * MAX_FILE_BYTES) + b"\n")
+    with pytest.raises(InvalidInput) as refused:
+        read_yaml(bigger, "matrix/bigger.yaml")
+    assert f"file is {3 * MAX_FILE_BYTES + 4:,} bytes" in refused.value.problems[0].message
     fits = tmp_path / "fits.yaml"
     fits.write_text("a: " + "x" * (MAX_FILE_BYTES - 4) + "\n", encoding="utf-8")
     assert len(read_yaml(fits, "matrix/fits.yaml")["a"]) == MAX_FILE_BYTES - 4

@@ -30,6 +30,7 @@ _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _QUOTED = re.compile(r"'([^']*(?:''[^']*)*)'")  # a whole single-quoted scalar on one line
 _QUOTED_END = re.compile(r"([^']*(?:''[^']*)*)'")  # the rest of a line closes the scalar
 _QUOTED_ON = re.compile(r"[^']*(?:''[^']*)*")  # a line inside a quoted scalar
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")  # ASCII control characters but newline
 _TEXT_KEYS: set[str] = set()  # keys known to be text (`on:` is a boolean): a few dozen
 
 
@@ -58,7 +59,10 @@ def read_block_yaml(text: str) -> dict[str, Any] | None:
         lines.pop()
     # Printable lines hold no tab, control character, NEL, line or paragraph separator,
     # byte-order mark or surrogate (and a few harmless characters this reader leaves to libyaml).
-    if not all(map(str.isprintable, lines)):
+    # ASCII text is printable but for its newlines when it holds no control character at all.
+    if not (text.isascii() and _CONTROL.search(text) is None) and not all(
+        map(str.isprintable, lines)
+    ):
         return None
     start = 0
     while start < len(lines) and lines[start][:1] == "#":
@@ -118,7 +122,11 @@ class _Lines:
             elif index < count and lines[index][:past].isspace():  # goes on below
                 result[key], index = self.folded(rest, index, indent)
             elif rest[0] in _INDICATORS:
-                result[key] = _scalar(rest)
+                # most quoted values (times, '' for empty text) hold no quote inside
+                if rest[0] == "'" and len(rest) > 1 and rest[-1] == "'" and "'" not in rest[1:-1]:
+                    result[key] = rest[1:-1]
+                else:
+                    result[key] = _scalar(rest)
             elif ": " in rest or " #" in rest or rest[-1] == ":":
                 raise _Bail
             else:

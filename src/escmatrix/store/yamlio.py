@@ -34,6 +34,7 @@ from escmatrix.store.atomic import durability as durability
 from escmatrix.store.atomic import write_atomic as write_atomic
 
 MAX_FILE_BYTES = 1024 * 1024
+_FIRST_READ = 1 << 14
 MAX_EXPANDED_NODES = 100_000
 MAX_DEPTH = 64
 
@@ -382,13 +383,14 @@ def read_text(path: Path | str, display: str) -> str:
     try:
         handle = os.open(path, os.O_RDONLY)  # no file object: a rebuild reads 64k files
         try:
-            size = os.fstat(handle).st_size
-            _check_size(size, display)
-            data = os.read(handle, size + 1)
-            if len(data) != size:  # it grew, shrank or reads short: read on to the end
+            # One read takes a whole event file (no `fstat` first: a system call a file); a
+            # larger file is read on to its end, checked against the limit as it grows.
+            data = os.read(handle, _FIRST_READ)
+            if len(data) == _FIRST_READ:
                 while chunk := os.read(handle, 1 << 16):
                     data += chunk
-                    _check_size(len(data), display)
+                    if len(data) > MAX_FILE_BYTES:  # refused naming the file's whole size
+                        _check_size(max(os.fstat(handle).st_size, len(data)), display)
         finally:
             os.close(handle)
     except OSError as exc:
