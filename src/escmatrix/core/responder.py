@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from contextlib import suppress
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from escmatrix.core import events as ev
 from escmatrix.core.errors import NotFound, Refused, UsageError
-from escmatrix.core.escalation import AUTOMATION, next_available_tier
 from escmatrix.core.events import MatrixRef, Stamp, stamp
 from escmatrix.core.issue import ACTIVE, IssueState
 from escmatrix.core.matrix import Matrix
-from escmatrix.core.routing import RouteDecision
+
+if TYPE_CHECKING:  # `update` and the like decide without routing or the ladder's planning
+    from escmatrix.core.routing import RouteDecision
 
 
 class Context:
@@ -128,6 +130,8 @@ def acknowledge(
 ) -> ev.Acknowledged:
     """The owner, the engaged person or the tier's holder acknowledges; anyone else only on their
     behalf with a reason (recorded), so a stray ack cannot stop someone else's clock unseen."""
+    from escmatrix.core.escalation import AUTOMATION
+
     if (
         state.status == "acknowledged"
         and state.acknowledged_at
@@ -251,6 +255,8 @@ def escalate(
     to: str | None = None,
 ) -> ev.Escalated:
     """Up one tier (skipping tiers whose holder is out of office), or straight to `to`."""
+    from escmatrix.core.escalation import next_available_tier
+
     _require(state, ACTIVE, "escalate")
     reason = _text(reason, "--reason")
     if to is None:
