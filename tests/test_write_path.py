@@ -8,6 +8,7 @@ decision made from the cache from one made by reading the files."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -179,3 +180,49 @@ def test_open_records_the_state_its_file_folds_to_without_reading_it(
     again = Workspace(tmp_repo.path, Clock.from_option(LATER))
     assert done.state == again.store.load(done.state.id)
     assert done.state.opened_at == again.store.load(done.state.id).opened_at
+
+
+def test_a_sweep_keeps_the_states_it_recorded_at_once(
+    tmp_repo: Repo, reads: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`sweep --apply` commits once an issue and keeps the states it recorded in the cache in one
+    save at the end (each save rewrites the states file); each is what its files fold to, and the
+    next command on the issue reads no event file."""
+    from escmatrix.store.cache import IssueCache
+
+    issues = [
+        tmp_repo.open(f"Checkout returns 50{n}", now="2026-03-02T09:00:00Z") for n in range(3)
+    ]
+    saves: list[list[str]] = []
+    real = IssueCache.keep_written
+
+    def counted(self: IssueCache, written: list[Any]) -> None:
+        saves.append([issue for issue, _ in written])
+        real(self, written)
+
+    monkeypatch.setattr(IssueCache, "keep_written", counted)
+    commits = tmp_repo.commit_count()
+    tmp_repo.ok("sweep", "--apply", now="2026-03-02T09:40:00Z")
+    assert tmp_repo.commit_count() == commits + 3  # still a commit an issue
+    # each commit started from the trees the one before wrote: HEAD holds every event written
+    assert tmp_repo.git("status", "--porcelain", "--untracked-files=all").strip() == ""
+    assert [sorted(saved) for saved in saves] == [sorted(issues)]
+    reads.clear()
+    ws = Workspace(tmp_repo.path, Clock.from_option("2026-03-02T09:40:00Z"))
+    kept = {issue: ws.cache.state_on_disk(issue) for issue in issues}
+    assert reads == []
+    for issue, state in kept.items():
+        assert state is not None and state.tier == "team-lead"
+        assert state == ws.store.load(issue)
+
+
+def test_update_decides_without_routing_or_the_escalation_planner(tmp_repo: Repo) -> None:
+    """`update` imports neither routing nor the escalation planner (the responder imports them
+    where `open`, `ack` and `escalate` use them); `escalate` still plans with the ladder."""
+    issue = tmp_repo.open()
+    flags = ["-m", "Reproduced", "--next", "Ship the fix", "--dependencies", "none"]
+    _, loaded = tmp_repo.imports("update", issue, *flags, now=T0)
+    assert "escmatrix.core.routing" not in loaded
+    assert "escmatrix.core.escalation" not in loaded
+    _, loaded = tmp_repo.imports("escalate", issue, "--reason", "Customer asked", now=T0)
+    assert "escmatrix.core.escalation" in loaded

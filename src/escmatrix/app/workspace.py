@@ -7,7 +7,7 @@ event files and makes exactly one commit, or leaves nothing behind.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 from datetime import datetime
 from functools import cached_property, partial
 from pathlib import Path
@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # imported where used: `list` and `show` must not pay for eve
     from escmatrix.core.routing import IssueFacts, RouteDecision
     from escmatrix.core.summary import IssueSummary
     from escmatrix.store.cache import IssueCache
+    from escmatrix.store.cache_files import StateEntry
     from escmatrix.store.git import GitRepo, Identity, LogEntry
     from escmatrix.store.issues import IssueStore
     from escmatrix.store.sync import SyncResult
@@ -60,6 +61,7 @@ class Recorded(msgspec.Struct, frozen=True):
 class Workspace:
     notify_mode: str | None = None  # set by the CLI: "send", "off" or "dry-run"; None: the env's
     leave_no_trace = False  # read the local cache but never write it (previews, drills)
+    _kept: list[tuple[str, StateEntry]] | None = None  # states to keep at once (`keeping_written`)
 
     def __init__(self, root: Path, clock: Clock, *, use_cache: bool = True) -> None:
         self.root, self.clock, self.use_cache = root, clock, use_cache
@@ -243,34 +245,22 @@ class Workspace:
         return Identity(bot.name, bot.email) if bot else self.git.identity()
 
     def sweep(self, apply: bool) -> tuple[list[IssuePlan], list[Recorded]]:
-        """Plan clock-driven escalations and alerts at the clock's time; with `apply`, record them
-        (one commit per issue, re-planned under the lock so parallel sweeps never double up)."""
-        from escmatrix.app.listing import ReadView
-        from escmatrix.core.escalation import AUTOMATION, plan_issue, plan_sweep
-        from escmatrix.core.issue import fold
-        from escmatrix.core.stamps import MatrixRef
+        """Plan clock-driven escalations and alerts; with `apply`, record them (app/sweep.py)."""
+        from escmatrix.app.sweep import sweep
 
-        now = self.clock.now()
-        active = self.issues(lambda row: row.status != "paused", active=True)  # paused: no plan
-        if not apply:  # a dry run plans against the matrix's plain copy while the cache holds one
-            return plan_sweep(ReadView(self).ladder, active, now, MatrixRef()), []
-        plans = plan_sweep(self.matrix, active, now, self.git.matrix_ref())
-        identity = self.automation_identity()
-        recorded: list[Recorded] = []
-        for plan in plans:
-            if plan.empty:
-                continue
-            issue_id = plan.issue.id
+        return sweep(self, apply)
 
-            def decide(issue_id: str = issue_id) -> list[EventBase]:
-                state = fold(issue_id, self.store.events(issue_id))
-                return plan_issue(self.matrix, state, now, self.git.matrix_ref()).events
-
-            words = partial(self._message, "sweep", issue_id, lines=plan.lines)
-            done = self._record(issue_id, "sweep", AUTOMATION, identity, decide, words)
-            if done is not None:
-                recorded.append(done)
-        return plans, recorded
+    @contextlib.contextmanager
+    def keeping_written(self) -> Iterator[None]:
+        """Keep the states recorded inside in the cache once, at the end (a sweep's hundreds)."""
+        self._kept = []
+        try:
+            yield
+        finally:
+            kept, self._kept = self._kept, None
+            if kept:
+                with contextlib.suppress(OSError, EscmatrixError), exclusive(self.lock_path):
+                    self.cache.keep_written(kept)
 
     def _record(
         self,
@@ -352,8 +342,11 @@ class Workspace:
             return
         with contextlib.suppress(OSError, EscmatrixError):  # the command is done: this only helps
             key = self.git.object_id(f"{commit}:{self.cache.issues_path}/{issue_id}")
-            if key:
-                self.cache.keep_written(issue_id, key, state)
+            written = self.cache.written(issue_id, key, state) if key else None
+            if written is not None and self._kept is not None:
+                self._kept.append(written)
+            elif written is not None:
+                self.cache.keep_written([written])
 
     @staticmethod
     def _after(state: IssueState, events: list[EventBase]) -> IssueState:

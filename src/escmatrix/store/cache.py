@@ -303,8 +303,7 @@ class IssueCache:
 
         if not self.usable():
             return None
-        files = self._files(issue_id)
-        if not files:
+        if not (files := self._files(issue_id)):
             return None
         checked, entries = self._stored_states()
         entry = entries.get(issue_id)
@@ -354,14 +353,18 @@ class IssueCache:
             return None
         return decoded(entry, entry[0], files if entry[3] else None)
 
-    def keep_written(self, issue_id: str, key: str, state: IssueState) -> None:
-        """Keep the state a command just recorded (`key`: its folder's tree in the new commit) with
-        the folder's files as written; saved as checked against no tree, as HEAD moved."""
+    def written(self, issue_id: str, key: str, state: IssueState) -> tuple[str, StateEntry] | None:
+        """A recorded state, `key` its folder's tree in the new commit, with the files as written."""
         from escmatrix.store import state_codec
 
-        if self.usable() and (files := self._files(issue_id)):
+        files = self._files(issue_id)
+        return (issue_id, (key, *state_codec.encode(state), files)) if files else None
+
+    def keep_written(self, written: list[tuple[str, StateEntry]]) -> None:
+        """Keep recorded states, checked against no tree as HEAD moved (a sweep's all at once)."""
+        if self.usable() and written:
             entries = self._stored_states()[1]
-            entries[issue_id] = (key, *state_codec.encode(state), files)
+            entries.update(written)
             self._save_states("", entries)
 
     def _files(self, issue_id: str) -> str:

@@ -92,6 +92,9 @@ class PlumbingCommit(GitRunner):
     def __init__(self, root: Path) -> None:
         super().__init__(root)
         self._settings: _Settings | None = None
+        # The trees the last commit wrote, by id: the next commit (a sweep makes one an issue)
+        # starts from them, and an id names its content for good, so they are never stale.
+        self._written_trees: dict[str, bytes] = {}
 
     def _read_settings(self) -> _Settings:
         out = self._run(["config", "-z", "--get-regexp", _SETTINGS], ok=(0, 1))
@@ -211,7 +214,8 @@ class PlumbingCommit(GitRunner):
         """The binary id of `tree` (an id, or '' for none) with `edits` made; new trees go to `written`."""
         data = b""
         if tree:
-            found = self._read(tree)
+            kept = self._written_trees.get(tree)
+            found = (tree, "tree", kept) if kept is not None else self._read(tree)
             if found is None or found[1] != "tree":
                 raise GitFailure(f"git cannot read the tree {tree}")
             data = found[2]
@@ -241,8 +245,10 @@ class PlumbingCommit(GitRunner):
                 ["hash-object", "-w", "-t", "tree", "--stdin-paths"],
                 input="\n".join(files).encode() + b"\n",
             )
-        if out.decode().split() != [tree_sha(data).hex() for data in trees]:
+        ids = [tree_sha(data).hex() for data in trees]
+        if out.decode().split() != ids:
             raise GitFailure("git wrote the commit's trees under other ids than escmatrix made")
+        self._written_trees = dict(zip(ids, trees, strict=True))
 
     def _unstage(self, rel: list[str]) -> None:
         """Put the index entries of `rel` back as HEAD has them (or remove them)."""
