@@ -72,9 +72,9 @@ def test_shortest_unique_is_unique_and_minimal(all_ids: set[str]) -> None:
     for full, prefix in short.items():
         assert full.startswith(prefix)
         assert len(prefix) >= 4
-        assert ids.matching(prefix, all_ids) == [full]
+        assert [i for i in all_ids if i.startswith(prefix)] == [full]
         if len(prefix) > 4:
-            assert len(ids.matching(prefix[:-1], all_ids)) > 1
+            assert len([i for i in all_ids if i.startswith(prefix[:-1])]) > 1
 
 
 def test_random_bits_fill_exactly_their_width() -> None:
@@ -160,3 +160,15 @@ def test_cli_accepts_a_prefix_and_refuses_an_ambiguous_one(tmp_repo: Repo) -> No
     assert second in result.output
     short = ids.shortest_unique([first, second])
     assert tmp_repo.show(short[second])["id"] == second
+
+
+def test_issue_ids_are_folders_named_as_ids_from_one_listing(tmp_path: Path) -> None:
+    """A file named like an id, or a folder that is not an id, is no issue; `start` keeps the ids
+    that start with it (what a prefix resolves among), sorted."""
+    store = store_with(tmp_path, "26cabc123", "26cabd456", "26cnotes", "27xyz7890")
+    (tmp_path / "issues" / "26cabc999").write_text("not a folder", encoding="utf-8")
+    assert store.issue_ids() == ["26cabc123", "26cabd456", "27xyz7890"]
+    assert store.issue_ids("26cab") == ["26cabc123", "26cabd456"]
+    assert store.issue_ids("26cabc") == ["26cabc123"]
+    assert store.resolve("26cabc") == "26cabc123"
+    assert IssueStore(tmp_path / "elsewhere").issue_ids() == []

@@ -45,10 +45,6 @@ def is_issue_id(text: str) -> bool:
     return bool(ID_RE.match(text))
 
 
-def matching(prefix: str, ids: Iterable[str]) -> list[str]:
-    return sorted(i for i in ids if i.startswith(prefix))
-
-
 def shortest_unique(ids: Iterable[str], minimum: int = 4) -> dict[str, str]:
     """For each id, the shortest prefix (at least `minimum` long) no other id shares."""
     ordered = sorted(set(ids))

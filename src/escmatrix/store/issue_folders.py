@@ -85,7 +85,7 @@ def plain_id(issues: Path, prefix: str) -> str | None:
         if not text or not ids.PREFIX_RE.match(text):
             return None
         try:
-            found = ids.matching(text, [n for n in os.listdir(issues) if ids.is_issue_id(n)])
+            found = [n for n in os.listdir(issues) if n.startswith(text) and ids.is_issue_id(n)]
         except OSError:
             return None
         if len(found) != 1:

@@ -67,8 +67,8 @@ class _DrillStore(IssueStore):
     def exists(self, issue_id: str) -> bool:
         return issue_id in self._files
 
-    def issue_ids(self) -> list[str]:
-        return sorted(self._files)
+    def issue_ids(self, start: str = "") -> list[str]:
+        return sorted(i for i in self._files if i.startswith(start))
 
     def resolve(self, prefix: str) -> str:
         return prefix if prefix in self._files else super().resolve(prefix)
