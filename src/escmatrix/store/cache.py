@@ -12,9 +12,6 @@ hand is seen once it is committed (escmatrix never leaves its own changes uncomm
 
 from __future__ import annotations
 
-import contextlib
-import os
-import pickle
 import subprocess
 from collections.abc import Callable, Collection
 from functools import partial
@@ -35,6 +32,7 @@ from escmatrix.store.cache_files import (
     compact_row,
     decoded,
 )
+from escmatrix.store.cache_folder import CacheFolder
 from escmatrix.store.issue_folders import as_committed
 from escmatrix.store.journal import Journal
 
@@ -47,10 +45,10 @@ DERIVED_VERSION = 2  # per_issue files: values worked out from a state and the m
 T = TypeVar("T")
 
 
-class IssueCache:
+class IssueCache(CacheFolder):
     def __init__(self, root: Path, git_dir: Path, top: Path, *, read_only: bool = False) -> None:
-        self.root, self.git_dir, self.top, self.read_only = root, git_dir, top, read_only
-        self.folder = git_dir / "escmatrix" / "cache"
+        super().__init__(git_dir / "escmatrix" / "cache", read_only=read_only)
+        self.root, self.git_dir, self.top = root, git_dir, top
         rel = root.resolve().relative_to(top.resolve()).as_posix()
         self.issues_path = "issues" if rel in ("", ".") else f"{rel}/issues"
         # the summaries last read or written by this process
@@ -111,41 +109,6 @@ class IssueCache:
             (self.git_dir / name).exists()
             for name in ("rebase-merge", "rebase-apply", "MERGE_HEAD", "CHERRY_PICK_HEAD")
         )
-
-    # -- storage ---------------------------------------------------------------------------
-
-    def _load(self, name: str) -> Any:
-        try:
-            with open(self.folder / name, "rb") as handle:
-                return pickle.load(handle)
-        except (
-            OSError,
-            pickle.UnpicklingError,
-            EOFError,
-            AttributeError,
-            ImportError,
-            ValueError,
-            TypeError,
-        ):
-            return None
-
-    def _save(self, name: str, value: Any) -> None:
-        self._save_bytes(name, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-
-    def _save_bytes(self, name: str, data: bytes) -> None:
-        if self.read_only:
-            return
-        tmp = self.folder / f".{name}.{os.getpid()}.tmp"
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            with open(tmp, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, self.folder / name)
-        except OSError:
-            # A read-only checkout (a CI job's mount): the answer stands, it is just not kept.
-            self.read_only = True
-            with contextlib.suppress(OSError):
-                tmp.unlink(missing_ok=True)
 
     # -- the two views -----------------------------------------------------------------------
 
@@ -484,17 +447,3 @@ class IssueCache:
         except (OSError, msgspec.DecodeError):
             return None
         return stored if stored.version == DERIVED_VERSION and stored.key == key else None
-
-    def memo(self, name: str, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
-        """`compute()`, remembered in the file `name` for as long as `key` is unchanged."""
-        stored = self._load(name)
-        if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == key:
-            return cast(T, stored[1])
-        value = compute()
-        self._save(name, (key, value))
-        return value
-
-    def clear(self) -> None:
-        for pattern in ("*.pickle", "*.msgpack"):
-            for path in self.folder.glob(pattern):
-                path.unlink(missing_ok=True)
