@@ -14,7 +14,7 @@ from escmatrix.core.errors import GitFailure
 from escmatrix.store.git_runner import GitError, GitRunner, sentence
 
 if TYPE_CHECKING:  # the events module builds pydantic models: `list` and `show` never need it
-    from escmatrix.core.events import MatrixRef
+    from escmatrix.core.stamps import MatrixRef
 
 # The trailers escmatrix writes in its commit messages; `GitHistory.log` reads two back.
 TRAILER_ISSUE = "Escmatrix-Issue"
@@ -57,7 +57,7 @@ class GitHistory(GitRunner):
         cherry-pick) and the last commit that changed it, cached by tree id."""
         import json
 
-        from escmatrix.core.events import MatrixRef
+        from escmatrix.core.stamps import MatrixRef
 
         rel = self.rel(self.root / "matrix")
         found = self._read(f"HEAD:{rel}")
