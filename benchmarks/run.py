@@ -119,21 +119,28 @@ class Step:
     exits: tuple[int, ...] = (0,)  # exit codes that mean the command did its job
 
 
+def bench_env(meta: dict[str, Any]) -> dict[str, str]:
+    """The environment every timed command gets: the generated history's acting person as git's
+    identity, no notifications, UTC, and nothing that would point escmatrix or git elsewhere."""
+    actor = meta["actor"]
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": actor["name"],
+        "GIT_AUTHOR_EMAIL": actor["email"],
+        "GIT_COMMITTER_NAME": actor["name"],
+        "GIT_COMMITTER_EMAIL": actor["email"],
+        "ESCMATRIX_NO_NOTIFY": "1",
+        "TZ": "UTC",
+    }
+    for key in ("ESCMATRIX_REPO", "ESCMATRIX_NOW", "ESCMATRIX_TZ", "GIT_DIR", "GIT_WORK_TREE"):
+        env.pop(key, None)
+    return env
+
+
 class Bench:
     def __init__(self, repo: Path, meta: dict[str, Any], runs: int, timeout: float) -> None:
         self.repo, self.meta, self.runs, self.timeout = repo, meta, runs, timeout
-        actor = meta["actor"]
-        self.env = {
-            **os.environ,
-            "GIT_AUTHOR_NAME": actor["name"],
-            "GIT_AUTHOR_EMAIL": actor["email"],
-            "GIT_COMMITTER_NAME": actor["name"],
-            "GIT_COMMITTER_EMAIL": actor["email"],
-            "ESCMATRIX_NO_NOTIFY": "1",
-            "TZ": "UTC",
-        }
-        for key in ("ESCMATRIX_REPO", "ESCMATRIX_NOW", "ESCMATRIX_TZ", "GIT_DIR", "GIT_WORK_TREE"):
-            self.env.pop(key, None)
+        self.env = bench_env(meta)
         self.now = meta["now"]
         bottom = meta["tiers"][0]
         active = meta["active"]

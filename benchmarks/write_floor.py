@@ -101,20 +101,11 @@ def main() -> None:
         probe(args.probe)
         return
     sys.path.insert(0, str(HERE))
-    from run import ESCMATRIX, ensure_repo, read_meta, reset
+    from run import ESCMATRIX, bench_env, ensure_repo, read_meta, reset
 
     repo = ensure_repo(args.size, 1, False, False, print)
     meta = read_meta(repo)
-    actor = meta["actor"]
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": actor["name"],
-        "GIT_AUTHOR_EMAIL": actor["email"],
-        "GIT_COMMITTER_NAME": actor["name"],
-        "GIT_COMMITTER_EMAIL": actor["email"],
-        "ESCMATRIX_NO_NOTIFY": "1",
-        "TZ": "UTC",
-    }
+    env = bench_env(meta)
     reset(repo, meta)
     issues = [a["id"] for a in meta["active"] if a["status"] != "paused"]
     needed = 2 * (args.runs + 1)
