@@ -40,7 +40,8 @@ from pydantic import BaseModel
 import escmatrix
 from escmatrix.core.durations import format_duration
 from escmatrix.core.escalation import AUTOMATION
-from escmatrix.core.events import EVENT_ADAPTER, Event, EventBase, event_to_data
+from escmatrix.core.event_models import EVENT_ADAPTER, Event
+from escmatrix.core.events import EventBase, event_to_data
 from escmatrix.core.ids import ALPHABET, EPOCH
 from escmatrix.core.matrix import Matrix
 from escmatrix.core.routing import IssueFacts, RouteDecision, route
@@ -998,7 +999,7 @@ def verify(
             again = HEADER + dump_yaml(event_to_data(event))
             if file.path.read_text(encoding="utf-8") != again:
                 raise SystemExit(f"verify: {file.path} differs from what the tool would write")
-            EVENT_ADAPTER.validate_python(event.model_dump())
+            EVENT_ADAPTER.validate_python(event_to_data(event))
             events += 1
     return len(chosen), events
 

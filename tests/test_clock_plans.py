@@ -63,7 +63,7 @@ def events_of(
     opened: ev.Opened, severity: str, customer: str | None, later: list[tuple[ev.EventBase, int]]
 ) -> list[ev.EventBase]:
     """The stream, opened with that severity and customer, later events at their offsets."""
-    first = opened.model_copy(update={"severity": severity, "customer": customer})
+    first = msgspec.structs.replace(opened, severity=severity, customer=customer)
     return [first, *(shifted(e, minutes) for e, minutes in later)]
 
 
@@ -120,7 +120,7 @@ def test_a_paused_issue_is_due_where_the_matrix_says(
     and after the pause, the plan's answer, past every pause bound counted from the working time
     frozen at the pause, is the matrix's."""
     matrix = example()
-    first = opened.model_copy(update={"severity": severity, "customer": customer})
+    first = msgspec.structs.replace(opened, severity=severity, customer=customer)
     events: list[ev.EventBase] = [first, *later]
     last = max(e.at for e in events)
     pause = ev.Paused(

@@ -8,6 +8,7 @@ import shutil
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
+import msgspec
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -76,14 +77,15 @@ EXAMPLES: dict[str, ev.EventBase] = {
     "communicated": ev.Communicated(
         **STAMP, audience="customer", recipient="acme", text="We are on it", sha256="0" * 64
     ),
-    "debriefed": ev.Debriefed.model_validate(
+    "debriefed": msgspec.convert(
         {
             **STAMP,
             "root_cause": "a bad deploy",
             "went_well": ["fast rollback"],
             "repair": [{"who": "alex", "contact": "acme", "by": "2026-03-09", "action": "call"}],
             "follow_ups": [{"item": "add a canary", "owner": "sam", "due": "2026-03-16"}],
-        }
+        },
+        ev.Debriefed,
     ),
     "fulfilled": ev.Fulfilled(**STAMP, item=1, note="canary added"),
     "linked": ev.Linked(
@@ -109,7 +111,7 @@ def later_event(draw: st.DrawFn) -> ev.EventBase:
     }
     example = EXAMPLES[kind]
     changes: dict[str, object] = {}
-    for name, value in example.model_dump().items():
+    for name, value in msgspec.structs.asdict(example).items():
         if name in stamp or name == "event":
             continue
         if isinstance(value, str) and name not in FIXED_TEXT:
@@ -128,11 +130,11 @@ def later_event(draw: st.DrawFn) -> ev.EventBase:
         changes["customer_satisfaction"] = draw(st.none() | st.integers(1, 5))
     if kind == "escalated":
         changes["automatic"] = draw(st.booleans())
-    return type(example).model_validate({**example.model_dump(), **stamp, **changes})
+    return msgspec.structs.replace(example, **stamp, **changes)
 
 
 OPENED = st.builds(
-    lambda at, title: EXAMPLES["opened"].model_copy(update={"at": at, "title": title}),
+    lambda at, title: msgspec.structs.replace(EXAMPLES["opened"], at=at, title=title),
     TIMES,
     st.text(min_size=1, max_size=60),
 )
@@ -286,8 +288,8 @@ def test_events_as_written_are_what_the_store_reads_back(
     not from its files read back: they are the same events, whatever the times' offsets and
     fractions of a second, and they fold to the state the files fold to."""
     events = [
-        e.model_copy(
-            update={"at": e.at.replace(microsecond=u).astimezone(timezone(timedelta(minutes=m)))}
+        msgspec.structs.replace(
+            e, at=e.at.replace(microsecond=u).astimezone(timezone(timedelta(minutes=m)))
         )
         for e, u, m in zip([opened, *later], micros, offsets, strict=False)
     ]

@@ -15,8 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from escmatrix.app.validation import check_repository
+from escmatrix.core import events as ev
 from escmatrix.core.errors import EscmatrixError, InvalidInput
-from escmatrix.core.events import EVENT_KINDS, EventBase, event_to_data
+from escmatrix.core.event_models import EventBase
+from escmatrix.core.events import EVENT_KINDS, event_to_data
 from escmatrix.core.matrix import MATRIX_FILES, Matrix
 from escmatrix.store.issues import HEADER, EventFile, IssueStore
 from escmatrix.store.matrix_loader import load_matrix
@@ -353,7 +355,7 @@ def read_or_refuse(root: Path, file: EventFile) -> None:
     except EscmatrixError as exc:
         problems_name(exc, display)
     else:
-        assert isinstance(event, EventBase)
+        assert isinstance(event, ev.EventBase)
         assert getattr(event, "event", None) == file.kind
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from escmatrix.core import events as ev
@@ -24,10 +25,10 @@ def many_issues(root: Path, count: int) -> tuple[IssueStore, list[str]]:
     with durability(False):
         for n, issue_id in enumerate(ids):
             at = T0 + timedelta(minutes=n)
-            opened = EXAMPLES["opened"].model_copy(update={"at": at, "title": f"issue {n}"})
-            later: list[ev.EventBase] = [EXAMPLES["acknowledged"].model_copy(update={"at": at})]
+            opened = msgspec.structs.replace(EXAMPLES["opened"], at=at, title=f"issue {n}")
+            later: list[ev.EventBase] = [msgspec.structs.replace(EXAMPLES["acknowledged"], at=at)]
             if n % 3 == 0:
-                later.append(EXAMPLES["resolved"].model_copy(update={"at": at}))
+                later.append(msgspec.structs.replace(EXAMPLES["resolved"], at=at))
             store.append(issue_id, [opened, *later])
     return store, ids
 

@@ -45,7 +45,7 @@ def stream(
         last = max(e.at for e in events)
         kinds = ["acknowledged", "resolved", "closed"][: 2 if finish == "resolved" else 3]
         for n, kind in enumerate(kinds, start=1):
-            events.append(EXAMPLES[kind].model_copy(update={"at": last + timedelta(hours=n)}))
+            events.append(msgspec.structs.replace(EXAMPLES[kind], at=last + timedelta(hours=n)))
     return events
 
 
@@ -258,7 +258,9 @@ def test_an_unreadable_cached_issue_is_read_from_its_files(tmp_path: Path) -> No
 def test_a_time_written_at_another_offset_is_printed_as_written() -> None:
     """MessagePack keeps instants, not offsets: an issue holding a `+02:00` time has no record
     and is measured from its events, so the report prints the time as the file gives it."""
-    events = stream(EXAMPLES["opened"].model_copy(update={"at": T0}), "sev2", None, [], "resolved")
+    events = stream(
+        msgspec.structs.replace(EXAMPLES["opened"], at=T0), "sev2", None, [], "resolved"
+    )
     assert final(example(), "26c0000f2", events) is not None
     moved = [events[0], shifted(events[1], 120), *events[2:]]
     assert final(example(), "26c0000f2", moved) is None

@@ -40,8 +40,6 @@ def canonical(value: Any) -> Any:
     if isinstance(value, msgspec.Struct):
         fields = [(name, canonical(getattr(value, name))) for name in value.__struct_fields__]
         return (type(value).__name__, fields)
-    if isinstance(value, ev.EventBase):
-        return (type(value).__name__, canonical(value.model_dump()))
     return (type(value).__name__, value)
 
 
@@ -50,7 +48,7 @@ def shifted(event: ev.EventBase, minutes: int) -> ev.EventBase:
     if not minutes:
         return event
     zone = timezone(timedelta(minutes=minutes))
-    return event.model_copy(update={"at": event.at.astimezone(zone)})
+    return msgspec.structs.replace(event, at=event.at.astimezone(zone))
 
 
 def assert_same(folded: IssueState, cached: IssueState) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from escmatrix.core import events as ev
+from escmatrix.core import event_models as ev
 from escmatrix.core.types import MAX_TEXT, NOT_UTF8, Id, Text, Timezone, error_message
 
 TEXT: TypeAdapter[str] = TypeAdapter(Text)

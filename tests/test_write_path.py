@@ -226,3 +226,19 @@ def test_update_decides_without_routing_or_the_escalation_planner(tmp_repo: Repo
     assert "escmatrix.core.escalation" not in loaded
     _, loaded = tmp_repo.imports("escalate", issue, "--reason", "Customer asked", now=T0)
     assert "escmatrix.core.escalation" in loaded
+
+
+def test_writes_make_plain_events_without_the_files_models(tmp_repo: Repo) -> None:
+    """`update` and `escalate` decide on the cached state and write plain events: the event files'
+    pydantic models (`core.event_models`) are never imported, as no event file is read."""
+    issue = tmp_repo.open()
+    flags = ["-m", "Reproduced", "--next", "Ship the fix", "--dependencies", "none"]
+    out, loaded = tmp_repo.imports("update", issue, *flags, now=T0)
+    assert out.startswith("updated"), out
+    assert "escmatrix.core.events" in loaded
+    assert "escmatrix.core.event_models" not in loaded
+    out, loaded = tmp_repo.imports("escalate", issue, "--reason", "Customer asked", now=T0)
+    assert out.startswith("escalated"), out
+    assert "escmatrix.core.event_models" not in loaded
+    _, loaded = tmp_repo.imports("--no-cache", "show", issue, now=T0)
+    assert "escmatrix.core.event_models" in loaded  # reading the files validates them

@@ -276,7 +276,7 @@ class Workspace:
         `folded` gets the state `decide` decided on, if it says: then the state recorded is that
         one with the new events applied, and no event file is read again."""
         from escmatrix.core.audit_rules import clock_ahead, refuse_before_opening
-        from escmatrix.core.events import as_written
+        from escmatrix.core.events import as_written, checked
         from escmatrix.core.issue import fold
         from escmatrix.store.git import TRAILER_ACTION, TRAILER_ACTOR, TRAILER_ISSUE
 
@@ -288,7 +288,7 @@ class Workspace:
                     "committing them",
                     hint="run `escmatrix doctor` to finish that commit, then run this command again",
                 )
-            new_events = [as_written(e) for e in decide()]
+            new_events = [as_written(checked(e)) for e in decide()]
             if not new_events:
                 return None
             last = None

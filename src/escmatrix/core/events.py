@@ -1,36 +1,48 @@
-"""Event models: one small YAML file each, never rewritten; an issue's state is a fold over them."""
+"""Events as the program holds them: one small YAML file each, never rewritten; an issue's state is
+a fold over them.
+
+These are plain msgspec structs, so a command that reads or writes events never imports pydantic.
+What people and tools write to `issues/` is validated by the pydantic models of `event_models`
+(`validate`, the cache's rebuild, `audit`); a test holds the two definitions equal field by field,
+and `checked` holds every event a command makes to the same bounds before it is written.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, date
-from typing import Annotated, ClassVar, Literal, get_args
+from datetime import UTC, date, datetime
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
+import msgspec
+from msgspec import Meta, Struct
 
+from escmatrix.core.errors import UsageError
 from escmatrix.core.stamps import MatrixRef as MatrixRef
 from escmatrix.core.stamps import Stamp as Stamp
 from escmatrix.core.stamps import stamp as stamp
-from escmatrix.core.types import Id, Text
+
+# The bounds of `core.types.Id` and `Text` (which are pydantic's): `\Z`, as Python's `$` would let
+# a trailing newline through; no file holds more text than MAX_TEXT.
+MAX_TEXT = 1024 * 1024
+Id = Annotated[str, Meta(pattern=r"^[a-z0-9][a-z0-9_-]*\Z", max_length=64)]
+Text = Annotated[str, Meta(max_length=MAX_TEXT)]
+Required = Annotated[str, Meta(min_length=1, max_length=MAX_TEXT)]
+Time = Annotated[datetime, Meta(tz=True)]
+Rating = Annotated[int, Meta(ge=1, le=5)]
 
 
-class EventBase(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+class EventBase(Struct, frozen=True, kw_only=True):
+    event: ClassVar[str] = "event"
+    QUIET: ClassVar[frozenset[str]] = frozenset()  # keys left out of the file while unset
 
-    at: AwareDatetime
+    at: Time
     actor: Id
-    matrix: Text = Field(
-        default="", description="the commit of the matrix the event was decided under (a hint)"
-    )
-    matrix_tree: Text = Field(
-        default="",
-        description="the tree id of matrix/ the event was decided under: what audit checks, kept "
-        "by rebase and cherry-pick",
-    )
+    matrix: Text = ""  # the commit of the matrix the event was decided under (a hint)
+    matrix_tree: Text = ""  # the tree id of matrix/ then: what audit checks
 
 
-class Opened(EventBase):
-    event: Literal["opened"] = "opened"
-    title: Text = Field(min_length=1, max_length=200)
+class Opened(EventBase, frozen=True, kw_only=True):
+    event: ClassVar[str] = "opened"
+    title: Annotated[str, Meta(min_length=1, max_length=200)]
     description: Text = ""
     category: Id
     severity: Id
@@ -45,195 +57,181 @@ class Opened(EventBase):
     engaged: Id
 
 
-class Acknowledged(EventBase):
-    event: Literal["acknowledged"] = "acknowledged"
-    note: Text = ""
-    on_behalf_of: Id | None = Field(
-        default=None,
-        description="the person engaged, when someone else acknowledged for them (`--on-behalf`)",
-    )
-    reason: Text = Field(default="", description="why someone acknowledged on another's behalf")
-
+class Acknowledged(EventBase, frozen=True, kw_only=True):
+    event: ClassVar[str] = "acknowledged"
     QUIET: ClassVar[frozenset[str]] = frozenset({"on_behalf_of", "reason"})
+    note: Text = ""
+    on_behalf_of: Id | None = None
+    reason: Text = ""
 
 
-class Updated(EventBase):
-    event: Literal["updated"] = "updated"
+class Updated(EventBase, frozen=True, kw_only=True):
+    event: ClassVar[str] = "updated"
     status: Text
     next_steps: Text = ""
     owner: Id | None = None
     dependencies: Text = ""
-    next_update_by: AwareDatetime | None = Field(
-        default=None, description="when the next update is promised (the status template's part)"
-    )
+    next_update_by: Time | None = None
 
 
-class Assigned(EventBase):
-    event: Literal["assigned"] = "assigned"
+class Assigned(EventBase, frozen=True, kw_only=True):
+    event: ClassVar[str] = "assigned"
     owner: Id
     previous: Id
-    reason: Text = Field(min_length=1)
+    reason: Required
 
 
-class Escalated(EventBase):
-    event: Literal["escalated"] = "escalated"
+class Escalated(EventBase, frozen=True, kw_only=True):
+    event: ClassVar[str] = "escalated"
     tier: Id
     previous: Id
     engaged: Id
-    reason: Text = Field(min_length=1)
+    reason: Required
     automatic: bool = False
 
 
-class Deescalated(EventBase):
-    event: Literal["deescalated"] = "deescalated"
+class Deescalated(EventBase, frozen=True, kw_only=True):
+    event: ClassVar[str] = "deescalated"
     tier: Id
     previous: Id
     engaged: Id
-    reason: Text = Field(min_length=1)
+    reason: Required
 
 
-class Overridden(EventBase):
-    event: Literal["overridden"] = "overridden"
+class Overridden(EventBase, frozen=True, kw_only=True):
+    event: ClassVar[str] = "overridden"
     owner: Id
     tier: Id
     engaged: Id
     previous_owner: Id
     previous_tier: Id
-    reason: Text = Field(min_length=1)
+    reason: Required
 
 
-class Reconciled(EventBase):
-    event: Literal["reconciled"] = "reconciled"
-    learning: Text = Field(min_length=1)
+class Reconciled(EventBase, frozen=True, kw_only=True):
+    event: ClassVar[str] = "reconciled"
+    learning: Required
 
 
-class Rerouted(EventBase):
-    event: Literal["rerouted"] = "rerouted"
+class Rerouted(EventBase, frozen=True, kw_only=True):
+    event: ClassVar[str] = "rerouted"
     rule: Id
     owner: Id
     tier: Id
     engaged: Id
     severity: Id
-    category: Id | None = Field(
-        default=None, description="the new category, when the re-route changed it"
-    )
-    impact: dict[Id, Id] | None = Field(
-        default=None, description="the new impact ratings, when the re-route changed them"
-    )
-    reason: Text = Field(default="", description="why the severity, impact or category changed")
+    category: Id | None = None
+    impact: dict[Id, Id] | None = None
+    reason: Text = ""
 
 
-class Paused(EventBase):
-    event: Literal["paused"] = "paused"
+class Paused(EventBase, frozen=True, kw_only=True):
+    event: ClassVar[str] = "paused"
     waiting_on: Literal["customer", "partner"]
-    reason: Text = Field(min_length=1)
+    reason: Required
 
 
-class Resumed(EventBase):
-    event: Literal["resumed"] = "resumed"
+class Resumed(EventBase, frozen=True, kw_only=True):
+    event: ClassVar[str] = "resumed"
     note: Text = ""
 
 
-class Resolved(EventBase):
-    event: Literal["resolved"] = "resolved"
-    summary: Text = Field(min_length=1)
+class Resolved(EventBase, frozen=True, kw_only=True):
+    event: ClassVar[str] = "resolved"
+    summary: Required
     root_cause: Text = ""
 
 
-class Reopened(EventBase):
-    event: Literal["reopened"] = "reopened"
-    reason: Text = Field(min_length=1)
+class Reopened(EventBase, frozen=True, kw_only=True):
+    event: ClassVar[str] = "reopened"
+    reason: Required
 
 
-class Closed(EventBase):
-    event: Literal["closed"] = "closed"
-    customer_satisfaction: int | None = Field(default=None, ge=1, le=5)
-    partner_satisfaction: int | None = Field(default=None, ge=1, le=5)
+class Closed(EventBase, frozen=True, kw_only=True):
+    event: ClassVar[str] = "closed"
+    customer_satisfaction: Rating | None = None
+    partner_satisfaction: Rating | None = None
     note: Text = ""
 
 
-class Alerted(EventBase):
+class Alerted(EventBase, frozen=True, kw_only=True):
     """A clock crossed a line (at risk, breached, update due): recorded once, so people are told once."""
 
-    event: Literal["alerted"] = "alerted"
+    event: ClassVar[str] = "alerted"
     alert: Literal["at-risk", "breached", "update-due"]
     clock: Text
-    due: AwareDatetime
+    due: Time
 
 
-class Commented(EventBase):
-    event: Literal["commented"] = "commented"
-    text: Text = Field(min_length=1)
+class Commented(EventBase, frozen=True, kw_only=True):
+    event: ClassVar[str] = "commented"
+    text: Required
 
 
-class Noted(EventBase):
+class Noted(EventBase, frozen=True, kw_only=True):
     """An internal note: kept in the log, never put in a customer or partner draft."""
 
-    event: Literal["noted"] = "noted"
-    text: Text = Field(min_length=1)
+    event: ClassVar[str] = "noted"
+    text: Required
 
 
-class Communicated(EventBase):
+class Communicated(EventBase, frozen=True, kw_only=True):
     """What was told to whom: a drafted update as recorded (its text and SHA-256)."""
 
-    event: Literal["communicated"] = "communicated"
+    event: ClassVar[str] = "communicated"
     audience: Literal["customer", "partner", "executive"]
     recipient: Id
-    text: Text = Field(min_length=1)
-    sha256: Text = Field(pattern=r"^[0-9a-f]{64}$")
+    text: Required
+    sha256: Annotated[str, Meta(pattern=r"^[0-9a-f]{64}\Z")]
 
 
-class Linked(EventBase):
+class Linked(EventBase, frozen=True, kw_only=True):
     """An external reference: a ticket, alert or message elsewhere that is about this issue."""
 
-    event: Literal["linked"] = "linked"
-    kind: Id = Field(description="what it is: jira, zendesk, github, alertmanager, email, ...")
-    url: Text = Field(default="", description="where it is (http or https), when it has an address")
-    ref: Text = Field(default="", description="the external id (ticket key, alert group, ...)")
-    key: Text = Field(default="", description="ingest: the source's deduplication key (source:id)")
+    event: ClassVar[str] = "linked"
+    kind: Id  # jira, zendesk, github, alertmanager, email, ...
+    url: Text = ""  # where it is (http or https), when it has an address
+    ref: Text = ""  # the external id (ticket key, alert group, ...)
+    key: Text = ""  # ingest: the source's deduplication key (source:id)
 
 
-class RepairAction(BaseModel):
+class RepairAction(Struct, frozen=True, kw_only=True):
     """Who contacts the customer or partner (`contact`, an account id), by when, to do what."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     who: Id
     contact: Id | None = None
     by: date
-    action: Text = Field(min_length=1)
+    action: Required
 
 
-class FollowUpItem(BaseModel):
+class FollowUpItem(Struct, frozen=True, kw_only=True):
     """One follow-up from a debrief: what, whose, due when."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-
-    item: Text = Field(min_length=1)
+    item: Required
     owner: Id
     due: date
 
 
-class Debriefed(EventBase):
+class Debriefed(EventBase, frozen=True, kw_only=True):
     """After resolution: root cause, what went well and not, relationship repair, follow-ups."""
 
-    event: Literal["debriefed"] = "debriefed"
-    root_cause: Text = Field(min_length=1)
+    event: ClassVar[str] = "debriefed"
+    root_cause: Required
     went_well: list[Text] = []
     went_badly: list[Text] = []
     repair: list[RepairAction] = []
     follow_ups: list[FollowUpItem] = []
 
 
-class Fulfilled(EventBase):
+class Fulfilled(EventBase, frozen=True, kw_only=True):
     """A debrief follow-up done; items are numbered from 1 across the issue's debriefs."""
 
-    event: Literal["fulfilled"] = "fulfilled"
-    item: int = Field(ge=1)
+    event: ClassVar[str] = "fulfilled"
+    item: Annotated[int, Meta(ge=1)]
     note: Text = ""
 
 
-Event = Annotated[
+Event = (
     Opened
     | Acknowledged
     | Updated
@@ -254,33 +252,71 @@ Event = Annotated[
     | Communicated
     | Debriefed
     | Fulfilled
-    | Linked,
-    Field(discriminator="event"),
-]
-
-EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event, config=ConfigDict(defer_build=True))
-EVENT_KINDS: tuple[str, ...] = tuple(
-    str(kind.model_fields["event"].default) for kind in get_args(get_args(Event)[0])
+    | Linked
 )
+KINDS: dict[str, type[EventBase]] = {
+    kind.event: kind
+    for kind in (
+        Opened,
+        Acknowledged,
+        Updated,
+        Assigned,
+        Escalated,
+        Deescalated,
+        Overridden,
+        Reconciled,
+        Rerouted,
+        Paused,
+        Resumed,
+        Resolved,
+        Reopened,
+        Closed,
+        Alerted,
+        Commented,
+        Noted,
+        Communicated,
+        Debriefed,
+        Fulfilled,
+        Linked,
+    )
+}
+EVENT_KINDS: tuple[str, ...] = tuple(KINDS)
+
+
+def checked(event: EventBase) -> EventBase:
+    """The event, once it is within the bounds its file will be validated by (ids, lengths, times
+    with a zone, valid Unicode): a command checks what it made before writing it."""
+    try:
+        msgspec.json.encode(event)  # text that is not valid Unicode (lone surrogates) fails here
+        msgspec.convert(msgspec.structs.asdict(event), type(event))
+    except UnicodeEncodeError:
+        raise UsageError(
+            f"the {event.event} event holds text that is not valid UTF-8",
+            hint="pass text as UTF-8",
+        ) from None
+    except msgspec.ValidationError as exc:
+        raise UsageError(
+            f"the {event.event} event is not valid: {exc}",
+            hint="ids are lower-case letters, digits, '-' and '_'; reasons and summaries must "
+            "not be empty; a title is at most 200 characters",
+        ) from None
+    return event
 
 
 def as_written(event: EventBase) -> EventBase:
     """The event as its file will give it back: `event_to_data` writes its time in UTC, to the
     second (a test reads back every kind)."""
     at = event.at.astimezone(UTC).replace(microsecond=0)
-    return (
-        event
-        if at == event.at and at.tzinfo is event.at.tzinfo
-        else event.model_copy(update={"at": at})
-    )
+    if at == event.at and at.tzinfo is event.at.tzinfo:
+        return event
+    return msgspec.structs.replace(event, at=at)
 
 
 def event_to_data(event: EventBase) -> dict[str, object]:
     """The event as plain data for YAML: `event` first, times as UTC ISO 8601 text."""
-    data = event.model_dump(mode="json", exclude_defaults=False)
-    for key in getattr(event, "QUIET", ()):  # keys added later: left out while unset, so
+    data: dict[str, object] = msgspec.to_builtins(event)
+    for key in event.QUIET:  # keys added later: left out while unset, so
         if data.get(key) in (None, ""):  # files written before them read the same
             data.pop(key, None)
-    kind = data.pop("event")
     data["at"] = event.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return {"event": kind, **data}
+    return {"event": event.event, **data}

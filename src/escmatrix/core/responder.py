@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from contextlib import suppress
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from escmatrix.core import events as ev
 from escmatrix.core.errors import NotFound, Refused, UsageError
@@ -365,7 +365,8 @@ def pause(ctx: Context, state: IssueState, waiting_on: str, reason: str) -> ev.P
     _require(state, frozenset({"open", "acknowledged"}), "pause")
     if waiting_on not in ("customer", "partner"):
         raise UsageError(f"--waiting-on must be customer or partner, not {waiting_on!r}")
-    return ev.Paused(**ctx.stamp(), waiting_on=waiting_on, reason=_text(reason, "--reason"))
+    side: Literal["customer", "partner"] = "customer" if waiting_on == "customer" else "partner"
+    return ev.Paused(**ctx.stamp(), waiting_on=side, reason=_text(reason, "--reason"))
 
 
 def resume(ctx: Context, state: IssueState, note: str = "") -> ev.Resumed:

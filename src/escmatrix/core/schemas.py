@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from escmatrix.core.events import EVENT_ADAPTER
+from escmatrix.core.event_models import EVENT_ADAPTER
 from escmatrix.core.matrix import MATRIX_FILES
 from escmatrix.core.types import ID_PATTERN
 

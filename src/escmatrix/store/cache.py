@@ -336,13 +336,15 @@ class IssueCache(CacheFolder):
         return listing(self.root / "issues" / issue_id)
 
     def _code(self) -> str:
-        """The fold and the codec, by size and time: a state folded by other code must miss."""
+        """The fold, the events (as held and as validated) and the codec, by size and time: a
+        state folded by other code must miss."""
         from escmatrix.store.matrix_key import code_stamps
 
         core = Path(__file__).resolve().parents[1] / "core"
         codec = Path(__file__).with_name("state_codec.py")
         try:
-            return " ".join(code_stamps([core / "issue.py", core / "events.py", codec]))
+            files = [core / "issue.py", core / "events.py", core / "event_models.py", codec]
+            return " ".join(code_stamps(files))
         except OSError:
             return ""
 

@@ -7,10 +7,8 @@ issues it asks for: the report wants the events of the issues their final record
 (`core.metrics.final`), about one in eight at 10,000 issues, and reading the whole 20 MB file to
 get them cost more than unpickling them.
 
-Times parsed from event files each carry their own UTC tzinfo object (pydantic's `TzInfo(0)`), so
-comparing or subtracting two of them calls back into both tzinfos, and unpickling rebuilds one
-tzinfo per time. Written with `datetime.UTC` instead (the same instant, printed the same way), they
-compare and subtract in C and load faster; the metrics do tens of thousands of such operations.
+Events are `core.events`' plain structs, whose times are `datetime.UTC` (`event_models.to_event`
+puts it in place of pydantic's own UTC zone), so they pickle and unpickle in C.
 """
 
 from __future__ import annotations
@@ -22,36 +20,23 @@ import os
 import pickle
 import struct
 from collections.abc import Callable, Collection
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from escmatrix.core.events import EventBase
 
 # Bumped when the way events are written changes; a file of another format is written again.
-FORMAT = 4
+FORMAT = 5
 MAGIC = b"escmatrix-events"
 HEAD = struct.Struct("<16sHQ")  # MAGIC, FORMAT, the index's length
-ZERO = timedelta(0)
 Events = list["EventBase"]
 Buffer = bytes | memoryview
 Entry = tuple[str, Buffer]  # (folder tree id at HEAD, the folder's events pickled)
 
 
-class _UtcPickler(pickle.Pickler):
-    def reducer_override(self, obj: Any) -> Any:
-        if type(obj) is datetime:
-            zone = obj.tzinfo
-            if zone is not None and zone is not UTC and obj.utcoffset() == ZERO:
-                return obj.replace(tzinfo=UTC).__reduce_ex__(pickle.HIGHEST_PROTOCOL)
-        return NotImplemented
-
-
 def _pickled(events: Events) -> bytes:
-    out = io.BytesIO()
-    _UtcPickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(events)
-    return out.getvalue()
+    return pickle.dumps(events, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 class EventFile:

@@ -14,11 +14,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from pydantic import ValidationError
-
 from escmatrix.core import ids
 from escmatrix.core.errors import InvalidInput, Location, NotFound, Problem, UsageError
-from escmatrix.core.events import EVENT_ADAPTER, EVENT_KINDS, EventBase, event_to_data
+from escmatrix.core.events import EVENT_KINDS, EventBase, event_to_data
 from escmatrix.core.issue import FoldError, IssueState, fold
 
 EVENT_NAME = re.compile(r"^(\d{6})-([0-9a-z]{6})-([a-z]+)\.yaml$")
@@ -156,16 +154,20 @@ class IssueStore:
                     )
                 ]
             )
+        # the files' pydantic models, imported here: a command that writes an event, or reads
+        # only the cache, imports no pydantic for events (this form is a lookup in C)
+        import escmatrix.core.event_models as models
+
         try:
-            event: EventBase = EVENT_ADAPTER.validate_python(data)
-        except ValidationError as exc:
+            event = models.to_event(models.EVENT_ADAPTER.validate_python(data))
+        except models.ValidationError as exc:
             from escmatrix.store.matrix_loader import problems_from_validation
             from escmatrix.store.yamlio import PosDict, parse_yaml
 
             if not isinstance(data, PosDict):  # positions for the message: the full parser
                 data = parse_yaml(text, display)
             raise InvalidInput(
-                problems_from_validation(exc, data, display, EventBase),
+                problems_from_validation(exc, data, display, models.EventBase),
                 summary="invalid event file",
             ) from None
         if getattr(event, "event", None) != file.kind:

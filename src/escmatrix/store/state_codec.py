@@ -1,11 +1,11 @@
-"""Folded issue states in MessagePack (msgspec), read back without pydantic or the event models.
+"""Folded issue states in MessagePack (msgspec), read back without pydantic or the events module.
 
 A state is written as one array of its fields in `IssueState`'s order; its small parts (pauses,
 overrides, timeline entries, notes, follow-ups, links) are the core's own msgspec Structs, which
 msgspec writes and reads directly. Times are MessagePack timestamps, which keep the instant but
 not the offset, so a state holding a time not in UTC (a hand-written event file may give
-`+02:00`), or a debrief (kept as its pydantic event), is written as a pickle instead: the answer
-is the same either way, only that rarer state costs the models to load.
+`+02:00`), or a debrief (kept as its event), is written as a pickle instead: the answer is the
+same either way, only that rarer state costs the events module (~2 ms) to load.
 
 `encode` and `decode` are what the cache calls; `decode(encode(s)) == s` for every state the
 fold makes, with the same types (lists stay lists, tuples tuples) and the same offsets.

@@ -203,9 +203,10 @@ class DrillWorkspace(Workspace):
         """As a command records, less what guards a shared repository against other processes
         and crashes (the lock, the journal): one drill alone writes its throwaway copy."""
         from escmatrix.core.audit_rules import refuse_before_opening
+        from escmatrix.core.events import checked
 
         self._states.pop(issue_id, None)
-        new_events = decide()
+        new_events = [checked(e) for e in decide()]
         if not new_events:
             return None
         if not any(getattr(e, "event", "") == "opened" for e in new_events):

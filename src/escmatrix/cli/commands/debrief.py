@@ -86,6 +86,8 @@ def debrief(
 
 
 def debrief_data(state: IssueState) -> dict[str, Any]:
+    import msgspec
+
     return {
         "id": state.id,
         "title": state.title,
@@ -98,7 +100,7 @@ def debrief_data(state: IssueState) -> dict[str, Any]:
                 "root_cause": e.root_cause,
                 "went_well": e.went_well,
                 "went_badly": e.went_badly,
-                "repair": [r.model_dump(mode="json") for r in e.repair],
+                "repair": msgspec.to_builtins(e.repair),
             }
             for e in state.debriefs
         ],

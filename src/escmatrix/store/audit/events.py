@@ -11,7 +11,8 @@ from pydantic import ValidationError
 from escmatrix.core.audit_rules import same_key, time_skew
 from escmatrix.core.errors import EscmatrixError
 from escmatrix.core.escalation import AUTOMATION
-from escmatrix.core.events import EVENT_ADAPTER, EventBase
+from escmatrix.core.event_models import EVENT_ADAPTER, to_event
+from escmatrix.core.events import EventBase
 from escmatrix.core.matrix import GovernanceFile, PeopleFile
 from escmatrix.store.audit.history import Commit, Graph, History
 from escmatrix.store.yaml_lines import parse_event_yaml
@@ -88,7 +89,7 @@ def check_event(ctx: Context, commit: Commit, rel: str, blob: str) -> None:
         data = found[1]
     try:
         text = data.decode("utf-8")
-        event: EventBase = EVENT_ADAPTER.validate_python(parse_event_yaml(text, rel))
+        event = to_event(EVENT_ADAPTER.validate_python(parse_event_yaml(text, rel)))
     except (EscmatrixError, ValidationError, UnicodeDecodeError):
         ctx.finding("event-invalid", rel, commit.sha, "the event file does not parse as an event")
         return
