@@ -28,7 +28,7 @@ from escmatrix.core.clock_facts import ClockFacts
 if TYPE_CHECKING:
     from escmatrix.app.workspace import Workspace
     from escmatrix.core.deadlines import Deadline
-    from escmatrix.core.ladder_facts import LadderMatrix
+    from escmatrix.core.ladder_facts import ActMatrix
     from escmatrix.core.matrix import Matrix
     from escmatrix.core.summary import IssueSummary
 
@@ -114,9 +114,10 @@ class ReadView:
         return facts
 
     @cached_property
-    def ladder(self) -> LadderMatrix:
-        """What a dry `sweep` plans against: the matrix's plain copy (`LadderFacts`), kept apart
-        from the facts (`list` and `show` then never load its classes), else the matrix."""
+    def ladder(self) -> ActMatrix:
+        """What a dry `sweep` plans against and `update`, `ack` and `escalate` decide on: the
+        matrix's plain copy (`LadderFacts`), kept apart from the facts (`list` and `show` then
+        never load its classes), else the matrix."""
         from escmatrix.core.ladder_facts import LadderFacts
 
         ws = self.ws

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     from escmatrix.app.workspace import Recorded, Workspace
     from escmatrix.core.issue import IssueState
+    from escmatrix.core.ladder_facts import ChannelRef
     from escmatrix.core.matrix import Channel
     from escmatrix.core.notices import Notice
     from escmatrix.store.outbox import Entry, Outbox
@@ -92,12 +93,23 @@ def _after_record(ws: Workspace, recorded: Recorded, before: IssueState | None) 
         before = getattr(recorded, "before", None)
     mode, problem = notify_mode(ws)
     events = _new_events(ws, recorded)
-    notices = notices_for(ws.matrix, before, recorded.state, events, ws.clock.now())
-    channels = {c.id: c for c in ws.matrix.comms.channels}
-    pairs = [(n, channels[c]) for n in notices for c in n.channels if c in channels]
+    # the plain copy of the matrix says who is told; a channel's whole entry (its address, its
+    # secret's name) only matters when something is sent
+    plain = ws.acting_matrix
+    notices = notices_for(plain, before, recorded.state, events, ws.clock.now())
     if mode == "off":
         why = problem or "notifications are off"
-        return [f"{_label(c)}: {n.kind} not sent ({why})" for n, c in pairs]
+        named = {c.id: c for c in plain.comms.channels}
+        return [
+            f"{_label(named[c])}: {n.kind} not sent ({why})"
+            for n in notices
+            for c in n.channels
+            if c in named
+        ]
+    if not notices:  # nothing new to tell; sending still retries what the outbox holds
+        return [] if mode == "dry-run" else _send_all(ws, [])
+    channels = {c.id: c for c in ws.matrix.comms.channels}
+    pairs = [(n, channels[c]) for n in notices for c in n.channels if c in channels]
     if mode == "dry-run":
         return [_dry_run_line(n, c) for n, c in pairs]
     return _send_all(ws, pairs)
@@ -189,7 +201,7 @@ def _new_events(ws: Workspace, recorded: Recorded) -> list[object]:
     return events
 
 
-def _label(channel: Channel) -> str:
+def _label(channel: ChannelRef) -> str:
     return f"{channel.id} ({channel.kind})"
 
 

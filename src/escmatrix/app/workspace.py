@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # imported where used: `list` and `show` must not pay for eve
     from escmatrix.core.events import EventBase
     from escmatrix.core.friction import FrictionNote
     from escmatrix.core.issue import IssueState
+    from escmatrix.core.ladder_facts import ActMatrix
     from escmatrix.core.matrix import Matrix
     from escmatrix.core.routing import IssueFacts, RouteDecision
     from escmatrix.core.summary import IssueSummary
@@ -100,27 +101,38 @@ class Workspace:
 
         return GitRepo(self.root)
 
+    @cached_property
+    def acting_matrix(self) -> ActMatrix:
+        """What a decision on an issue reads of the matrix: its plain copy from the local cache
+        (`LadderFacts`: no matrix model is loaded), else (`--no-cache`) the validated matrix."""
+        from escmatrix.app.listing import ReadView
+
+        return ReadView(self).ladder
+
     def actor(self) -> tuple[str, Identity]:
         """The person acting: git's user.email mapped to a person of the matrix."""
         identity = self.git.identity()
-        person = self.matrix.by_email.get(identity.email.lower())
-        if person is None:
+        matrix = self.acting_matrix
+        person_id = matrix.person_of(identity.email)
+        if person_id is None:
             raise Refused(
                 f"git identity {identity.email} is not a person in the matrix",
                 hint="add yourself to matrix/people.yaml with that email, or run "
                 "`git config user.email` with the email your entry has",
             )
+        person = matrix.people[person_id]
         if person.has_left(self.clock.now()):
             raise Refused(
-                f"{person.id} left on {person.left} (people.yaml) and can no longer act",
+                f"{person_id} left on {person.left} (people.yaml) and can no longer act",
                 hint="act as someone still here (git config user.email)",
             )
-        return person.id, identity
+        return person_id, identity
 
-    def _context(self, actor: str) -> responder.Context:
+    def _context(self, actor: str, matrix: ActMatrix | None = None) -> responder.Context:
         from escmatrix.core import responder
 
-        return responder.Context(self.matrix, actor, self.clock.now(), self.git.matrix_ref())
+        matrix = matrix if matrix is not None else self.acting_matrix
+        return responder.Context(matrix, actor, self.clock.now(), self.git.matrix_ref())
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -384,7 +396,7 @@ class Workspace:
         from escmatrix.core import ids, responder
 
         actor, identity = self.actor()
-        ctx = self._context(actor)
+        ctx = self._context(actor, self.matrix)  # routing reads the validated matrix
         decision = self.route_at(facts, ctx.at)
         event = responder.open_issue(ctx, decision, title, description)
         issue_id = ids.new_issue_id(ctx.at)

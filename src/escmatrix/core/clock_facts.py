@@ -21,6 +21,10 @@ if TYPE_CHECKING:  # for type checking only: creating Protocol classes costs imp
 
     class SeverityTargets(Protocol):
         @property
+        def name(self) -> str: ...
+        @property
+        def min_score(self) -> int: ...
+        @property
         def first_response(self) -> timedelta: ...
         @property
         def update_every(self) -> timedelta: ...
@@ -74,6 +78,8 @@ class PlainTargets(msgspec.Struct, frozen=True):
     update_every: timedelta
     resolution: timedelta
     calendar: str
+    name: str = ""  # what notifications call the level
+    min_score: int = 0  # where it ranks (the most severe maps to a pager's critical)
 
 
 class PlainTerms(msgspec.Struct, frozen=True):
@@ -123,7 +129,9 @@ class ClockFacts(msgspec.Struct, frozen=True):
 
         return cls(
             {
-                key: PlainTargets(s.first_response, s.update_every, s.resolution, s.calendar)
+                key: PlainTargets(
+                    s.first_response, s.update_every, s.resolution, s.calendar, s.name, s.min_score
+                )
                 for key, s in matrix.severities.items()
             },
             contracts(matrix.customers),

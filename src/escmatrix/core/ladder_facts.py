@@ -32,6 +32,8 @@ if TYPE_CHECKING:  # for type checking only: creating Protocol classes costs imp
 
     class LadderTier(TierTime, Protocol):
         @property
+        def name(self) -> str: ...
+        @property
         def held_by(self) -> str: ...
         @property
         def schedule(self) -> str | None: ...
@@ -57,6 +59,8 @@ if TYPE_CHECKING:  # for type checking only: creating Protocol classes costs imp
         def left(self) -> date | None: ...
         @property
         def out_of_office(self) -> Sequence[Stretch]: ...
+        @property
+        def roles(self) -> Sequence[str]: ...
         def has_left(self, when: datetime | date) -> bool: ...
         def is_away(self, when: datetime) -> bool: ...
 
@@ -84,6 +88,52 @@ if TYPE_CHECKING:  # for type checking only: creating Protocol classes costs imp
         def tier(self, tier_id: str) -> LadderTier: ...
         def tier_index(self, tier_id: str) -> int: ...
 
+    class Template(Protocol):
+        @property
+        def required(self) -> Sequence[str]: ...
+        @property
+        def max_length(self) -> int: ...
+
+    class ChannelRef(Protocol):
+        @property
+        def id(self) -> str: ...
+        @property
+        def kind(self) -> str: ...
+
+    class Comms(Protocol):
+        @property
+        def status_update(self) -> Template: ...
+        @property
+        def channels(self) -> Sequence[ChannelRef]: ...
+        @property
+        def by_severity(self) -> Mapping[str, Sequence[str]]: ...
+
+    class OverrideRules(Protocol):
+        @property
+        def allowed(self) -> Sequence[str]: ...
+        @property
+        def reconcilers(self) -> Sequence[str]: ...
+
+    class Governance(Protocol):
+        @property
+        def overrides(self) -> OverrideRules: ...
+
+    class ActMatrix(LadderMatrix, Protocol):
+        """What the responder decides on and notifications are worked out from, beside the
+        ladder: who a git identity is, the status template, the channels by severity, and who
+        may override."""
+
+        @property
+        def comms(self) -> Comms: ...
+        @property
+        def governance(self) -> Governance: ...
+        @property
+        def emails(self) -> Mapping[str, str]: ...
+        def person_of(self, email: str) -> str | None: ...
+        def holder(self, tier: LadderTier, owner_id: str, at: datetime | None = None) -> str: ...
+        def may_override(self, person_id: str) -> bool: ...
+        def may_reconcile(self, person_id: str) -> bool: ...
+
 
 def holder(matrix: LadderMatrix, tier: LadderTier, owner_id: str, at: datetime | None) -> str:
     """The person who holds `tier` for an issue owned by `owner_id` (at `at`, a tier held by an
@@ -101,6 +151,14 @@ def holder(matrix: LadderMatrix, tier: LadderTier, owner_id: str, at: datetime |
     if team is None:
         return owner_id
     return {"lead": team.lead, "manager": team.manager, "sponsor": team.sponsor}[tier.held_by]
+
+
+def granted(matrix: LadderMatrix, person_id: str, grants: Sequence[str]) -> bool:
+    """Whether the person is granted something by id or by one of their roles."""
+    person = matrix.people.get(person_id)
+    if person is None:
+        return False
+    return person_id in grants or any(role in grants for role in person.roles)
 
 
 def rung(tiers: Sequence[TierTime], tier_id: str) -> int:
@@ -136,6 +194,7 @@ class PlainRung(NamedTuple):
     held_by: str
     schedule: str | None
     auto_escalate: PlainRules
+    name: str
 
 
 class PlainOwners(NamedTuple):
@@ -152,6 +211,7 @@ class PlainPerson(NamedTuple):
     team: str | None
     left: date | None
     out_of_office: tuple[PlainStretch, ...]
+    roles: tuple[str, ...]
 
     def has_left(self, when: datetime | date) -> bool:
         return has_left(self.left, when)
@@ -189,8 +249,33 @@ class PlainSchedule(NamedTuple):
     overrides: tuple[PlainCover, ...]
 
 
+class PlainTemplate(NamedTuple):
+    required: tuple[str, ...]
+    max_length: int
+
+
+class PlainChannel(NamedTuple):
+    id: str
+    kind: str
+
+
+class PlainComms(NamedTuple):
+    status_update: PlainTemplate
+    channels: tuple[PlainChannel, ...]
+    by_severity: dict[str, tuple[str, ...]]
+
+
+class PlainOverrides(NamedTuple):
+    allowed: tuple[str, ...]
+    reconcilers: tuple[str, ...]
+
+
+class PlainGovernance(NamedTuple):
+    overrides: PlainOverrides
+
+
 class LadderFacts(NamedTuple):
-    """A plain copy of what the sweep reads of a matrix."""
+    """A plain copy of what the sweep, the responder and notifications read of a matrix."""
 
     clocks: ClockFacts
     categories: dict[str, PlainOwners]
@@ -198,6 +283,9 @@ class LadderFacts(NamedTuple):
     people: dict[str, PlainPerson]
     teams: dict[str, PlainHolders]
     schedules: dict[str, PlainSchedule]
+    emails: dict[str, str]  # a person's email, lower-cased -> their id
+    comms: PlainComms
+    governance: PlainGovernance
 
     @property
     def severities(self) -> dict[str, PlainTargets]:
@@ -221,8 +309,21 @@ class LadderFacts(NamedTuple):
     def tier(self, tier_id: str) -> PlainRung:
         return self.tiers[self.tier_index(tier_id)]
 
+    def person_of(self, email: str) -> str | None:
+        return self.emails.get(email.lower())
+
+    def holder(self, tier: LadderTier, owner_id: str, at: datetime | None = None) -> str:
+        return holder(self, tier, owner_id, at)
+
+    def may_override(self, person_id: str) -> bool:
+        return granted(self, person_id, self.governance.overrides.allowed)
+
+    def may_reconcile(self, person_id: str) -> bool:
+        policy = self.governance.overrides
+        return granted(self, person_id, policy.reconcilers or policy.allowed)
+
     @classmethod
-    def of(cls, matrix: LadderMatrix, clocks: ClockFacts) -> LadderFacts:
+    def of(cls, matrix: ActMatrix, clocks: ClockFacts) -> LadderFacts:
         """The copy of `matrix`, whose clock facts are `clocks`."""
         return cls(
             clocks,
@@ -238,12 +339,16 @@ class LadderFacts(NamedTuple):
                         t.auto_escalate.no_update,
                         t.auto_escalate.resolution_percent,
                     ),
+                    t.name,
                 )
                 for t in matrix.tiers
             ),
             {
                 k: PlainPerson(
-                    p.team, p.left, tuple(PlainStretch(a.starts, a.until) for a in p.out_of_office)
+                    p.team,
+                    p.left,
+                    tuple(PlainStretch(a.starts, a.until) for a in p.out_of_office),
+                    tuple(p.roles),
                 )
                 for k, p in matrix.people.items()
             },
@@ -267,4 +372,19 @@ class LadderFacts(NamedTuple):
                 )
                 for k, s in matrix.schedules.items()
             },
+            dict(matrix.emails),
+            PlainComms(
+                PlainTemplate(
+                    tuple(matrix.comms.status_update.required),
+                    matrix.comms.status_update.max_length,
+                ),
+                tuple(PlainChannel(c.id, c.kind) for c in matrix.comms.channels),
+                {k: tuple(v) for k, v in matrix.comms.by_severity.items()},
+            ),
+            PlainGovernance(
+                PlainOverrides(
+                    tuple(matrix.governance.overrides.allowed),
+                    tuple(matrix.governance.overrides.reconcilers),
+                )
+            ),
         )

@@ -15,11 +15,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from escmatrix.core.issue import IssueState
-from escmatrix.core.matrix import Channel, Matrix
 from escmatrix.core.sla import clocks
+
+if TYPE_CHECKING:  # the validated matrix or its plain copy: a write decides without the models
+    from escmatrix.core.ladder_facts import ActMatrix
+    from escmatrix.core.matrix import Channel
 
 NoticeKind = Literal[
     "opened",
@@ -139,7 +142,7 @@ class _Raised:
 
 
 def notices_for(
-    matrix: Matrix,
+    matrix: ActMatrix,
     before: IssueState | None,
     after: IssueState,
     events: list[Any],
@@ -165,7 +168,7 @@ def notices_for(
 
 
 def _raised(
-    matrix: Matrix, before: IssueState | None, after: IssueState, event: Any, now: datetime
+    matrix: ActMatrix, before: IssueState | None, after: IssueState, event: Any, now: datetime
 ) -> _Raised | None:
     name = getattr(event, "event", "")
     actor, at = str(getattr(event, "actor", "")), getattr(event, "at", now)
@@ -225,7 +228,7 @@ def trial_notice(channel: Channel, actor: str, now: datetime) -> Notice:
     )
 
 
-def channels_for(matrix: Matrix, severity: str, kind: str) -> tuple[str, ...]:
+def channels_for(matrix: ActMatrix, severity: str, kind: str) -> tuple[str, ...]:
     """Channels the policy names for this severity that this kind of notice goes to."""
     known = {c.id: c for c in matrix.comms.channels}
     out = []
@@ -240,7 +243,7 @@ def channels_for(matrix: Matrix, severity: str, kind: str) -> tuple[str, ...]:
 
 
 def next_deadline(
-    matrix: Matrix, issue: IssueState, now: datetime
+    matrix: ActMatrix, issue: IssueState, now: datetime
 ) -> tuple[datetime | None, str | None]:
     """The earliest deadline still running (or already missed) for an active issue."""
     if not issue.is_active:
@@ -252,17 +255,17 @@ def next_deadline(
     return first.due, first.name
 
 
-def pager_severity(matrix: Matrix, severity: str) -> str:
+def pager_severity(matrix: ActMatrix, severity: str) -> str:
     """The most severe level maps to critical, then error, warning; the rest are info."""
-    ranked = sorted(matrix.severities.values(), key=lambda s: -s.min_score)
-    for index, level in enumerate(ranked):
-        if level.id == severity:
+    ranked = sorted(matrix.severities.items(), key=lambda item: -item[1].min_score)
+    for index, (level, _) in enumerate(ranked):
+        if level == severity:
             return PAGER_SEVERITIES[index] if index < len(PAGER_SEVERITIES) else "info"
     return "info"
 
 
 def _notice(
-    matrix: Matrix,
+    matrix: ActMatrix,
     issue: IssueState,
     raised: _Raised,
     due: datetime | None,
@@ -296,7 +299,7 @@ def _notice(
     )
 
 
-def _tier_rank(matrix: Matrix, tier: str) -> int:
+def _tier_rank(matrix: ActMatrix, tier: str) -> int:
     try:
         return matrix.tier_index(tier)
     except KeyError:

@@ -14,16 +14,18 @@ from escmatrix.core import events as ev
 from escmatrix.core.errors import NotFound, Refused, UsageError
 from escmatrix.core.events import MatrixRef, Stamp, stamp
 from escmatrix.core.issue import ACTIVE, IssueState
-from escmatrix.core.matrix import Matrix
 
 if TYPE_CHECKING:  # `update` and the like decide without routing or the ladder's planning
+    from escmatrix.core.ladder_facts import ActMatrix
     from escmatrix.core.routing import RouteDecision
 
 
 class Context:
-    """Who acts, when, and under which matrix commit."""
+    """Who acts, when, and under which matrix commit. The matrix is the validated one or its plain
+    copy (`core.ladder_facts.LadderFacts`, kept in the local cache): the decisions read only
+    what both hold, so `update`, `ack` and `escalate` load no matrix model."""
 
-    def __init__(self, matrix: Matrix, actor: str, at: datetime, ref: MatrixRef) -> None:
+    def __init__(self, matrix: ActMatrix, actor: str, at: datetime, ref: MatrixRef) -> None:
         self.matrix, self.actor, self.at, self.ref = matrix, actor, at, ref
 
     def stamp(self) -> Stamp:
@@ -111,7 +113,7 @@ def reroute(
     )
 
 
-def acknowledgers(matrix: Matrix, state: IssueState) -> list[str]:
+def acknowledgers(matrix: ActMatrix, state: IssueState) -> list[str]:
     """Who may acknowledge the issue: its owner, the person engaged, and whoever the ladder says
     holds its current tier for that owner."""
     people = [state.owner, state.engaged]
@@ -234,7 +236,7 @@ def assign(ctx: Context, state: IssueState, to: str, reason: str) -> ev.Assigned
     )
 
 
-def _tier_ids(matrix: Matrix) -> list[str]:
+def _tier_ids(matrix: ActMatrix) -> list[str]:
     return [t.id for t in matrix.tiers]
 
 

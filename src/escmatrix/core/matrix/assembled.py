@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from escmatrix.core import ladder_facts
 from escmatrix.core.matrix.accounts import Account, AccountsFile
@@ -20,6 +21,9 @@ from escmatrix.core.matrix.people import PeopleFile, Person, Team, TeamsFile
 from escmatrix.core.matrix.routing import RoutingFile, Rule
 from escmatrix.core.matrix.schedules import Schedule, SchedulesFile
 from escmatrix.core.matrix.severity import Dimension, Severity, SeverityFile
+
+if TYPE_CHECKING:
+    from escmatrix.core.ladder_facts import LadderTier
 
 MATRIX_FILES: dict[str, type[Model]] = {
     "people": PeopleFile,
@@ -104,17 +108,26 @@ class Matrix:
         person = self.people.get(person_id)
         return self.teams.get(person.team) if person else None
 
-    def holder(self, tier: Tier, owner_id: str, at: datetime | None = None) -> str:
+    def holder(self, tier: LadderTier, owner_id: str, at: datetime | None = None) -> str:
         """The person who holds `tier` for an issue owned by `owner_id` (at `at`, a tier held by
         an on-call schedule is whoever it names then)."""
         return ladder_facts.holder(self, tier, owner_id, at)
 
+    @cached_property
+    def emails(self) -> dict[str, str]:
+        """Each person's email, lower-cased, and their id."""
+        return {email: person.id for email, person in self.by_email.items()}
+
+    def person_of(self, email: str) -> str | None:
+        """The id of the person with this email (any case), if any."""
+        return self.emails.get(email.lower())
+
     def may_override(self, person_id: str) -> bool:
-        return _allowed(self, person_id, self.governance.overrides.allowed)
+        return ladder_facts.granted(self, person_id, self.governance.overrides.allowed)
 
     def may_reconcile(self, person_id: str) -> bool:
         policy = self.governance.overrides
-        return _allowed(self, person_id, policy.reconcilers or policy.allowed)
+        return ladder_facts.granted(self, person_id, policy.reconcilers or policy.allowed)
 
     def roles(self) -> frozenset[str]:
         """Every role someone holds (computed once: playbook checks ask for it per step)."""
@@ -127,10 +140,3 @@ class Matrix:
     def dangling(self) -> list[Dangling]:
         """Every cross-reference that points at nothing, and structural rules that need them all."""
         return list(find_dangling(self))
-
-
-def _allowed(matrix: Matrix, person_id: str, grants: list[str]) -> bool:
-    person = matrix.people.get(person_id)
-    if person is None:
-        return False
-    return person_id in grants or any(role in grants for role in person.roles)
