@@ -11,9 +11,10 @@ alternating round by round:
   the CLI (Typer) as a command does, finds the repository, asks git for the identity and the
   matrix commit, reads the issue's state from the local cache, writes one event file (PyYAML, as
   the store does) and commits it with escmatrix's own plumbing commit, then keeps the state. It
-  leaves out what needs the models today (the actor's matrix entry, the decision's checks, the
-  notifications' lines), so it is a lower bound on what a plain write path could reach, and it
-  refuses to time anything if pydantic was imported on the way.
+  leaves out what `update` does beyond that (the actor's matrix entry, the decision's checks, the
+  notifications' lines, which since 703bbe3 read the matrix's plain copy), so it is a lower bound
+  on what a plain write path can reach, and it refuses to time anything if pydantic was imported
+  on the way.
 
 The probe's commits are real (an `updated` event by the matrix's first person); the repository
 is reset to its generated HEAD afterwards, as `run.py` does.
@@ -47,7 +48,7 @@ def probe(issue_id: str) -> None:
     state = ws.cache.state_on_disk(issue_id)
     if state is None:
         raise SystemExit(f"no cached state for {issue_id}: run `escmatrix show {issue_id}` first")
-    # not the store: `store/issues.py` imports the event models (and so pydantic) at its top
+    # the file written as the store writes it (the store, too, imports no pydantic since d5ac891)
     folder = ws.root / "issues" / issue_id
     names = sorted(name for name in os.listdir(folder) if name.endswith(".yaml"))
     header = (folder / names[0]).read_text(encoding="utf-8").split("\n", 1)[0] + "\n"
