@@ -10,7 +10,7 @@ and `checked` holds every event a command makes to the same bounds before it is 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar, Literal, get_args
 
 import msgspec
 from msgspec import Meta, Struct
@@ -254,32 +254,7 @@ Event = (
     | Fulfilled
     | Linked
 )
-KINDS: dict[str, type[EventBase]] = {
-    kind.event: kind
-    for kind in (
-        Opened,
-        Acknowledged,
-        Updated,
-        Assigned,
-        Escalated,
-        Deescalated,
-        Overridden,
-        Reconciled,
-        Rerouted,
-        Paused,
-        Resumed,
-        Resolved,
-        Reopened,
-        Closed,
-        Alerted,
-        Commented,
-        Noted,
-        Communicated,
-        Debriefed,
-        Fulfilled,
-        Linked,
-    )
-}
+KINDS: dict[str, type[EventBase]] = {kind.event: kind for kind in get_args(Event)}
 EVENT_KINDS: tuple[str, ...] = tuple(KINDS)
 
 
