@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from escmatrix.core import event_models as files
 from escmatrix.core import events as ev
 from escmatrix.core.errors import UsageError
-from tests.test_properties_fold import EXAMPLES
+from tests.test_properties_fold import EXAMPLES, T0
 
 NESTED = [(files.RepairAction, ev.RepairAction), (files.FollowUpItem, ev.FollowUpItem)]
 PAIRS = [(files.EVENT_ADAPTER_KINDS[kind], ev.KINDS[kind]) for kind in ev.EVENT_KINDS]
@@ -131,3 +131,29 @@ def test_a_command_refuses_what_the_file_would(event: ev.EventBase) -> None:
     except UsageError:
         as_made = False
     assert as_made == as_file, data
+
+
+@pytest.mark.parametrize(
+    ("event", "said"),
+    [
+        (
+            ev.Commented(at=T0, actor="lena", text=""),
+            "commented event's text is not valid: it must not be empty",
+        ),
+        (
+            ev.Assigned(at=T0, actor="lena", owner="../x", previous="sam", reason="r"),
+            "assigned event's owner is not valid: it must be an id",
+        ),
+        (
+            msgspec.structs.replace(EXAMPLES["opened"], title="x" * 201),
+            "opened event's title is not valid: it must be at most 200 characters",
+        ),
+        (ev.Closed(at=T0, actor="lena", customer_satisfaction=9), "customer_satisfaction"),
+        (ev.Commented(at=T0, actor="lena", text="bad \udcff byte"), "not valid UTF-8"),
+    ],
+)
+def test_a_refusal_names_the_field_and_what_would_do(event: ev.EventBase, said: str) -> None:
+    """What `checked` refuses is said in words: the event, the field, what would be valid."""
+    with pytest.raises(UsageError) as caught:
+        ev.checked(event)
+    assert said in caught.value.message

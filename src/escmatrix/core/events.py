@@ -270,12 +270,27 @@ def checked(event: EventBase) -> EventBase:
             hint="pass text as UTF-8",
         ) from None
     except msgspec.ValidationError as exc:
+        what, _, where = str(exc).partition(" - at `$.")
+        field = where.rstrip("`") or "a field"
         raise UsageError(
-            f"the {event.event} event is not valid: {exc}",
-            hint="ids are lower-case letters, digits, '-' and '_'; reasons and summaries must "
-            "not be empty; a title is at most 200 characters",
+            f"the {event.event} event's {field} is not valid: {_in_words(what)}",
+            hint="ids are lower-case letters, digits, '-' and '_'; reasons, summaries and notes "
+            "must not be empty; a title is at most 200 characters",
         ) from None
     return event
+
+
+def _in_words(what: str) -> str:
+    """msgspec's reason, as the rest of escmatrix's messages say it."""
+    if what.startswith("Expected `str` matching regex"):
+        return "it must be an id (lower-case letters, digits, '-' and '_', at most 64)"
+    if what == "Expected `str` of length >= 1":
+        return "it must not be empty"
+    if what.startswith("Expected `str` of length <= "):
+        return f"it must be at most {what.rsplit(' ', 1)[1]} characters"
+    if what == "Expected `datetime` with a timezone component":
+        return "the time needs a timezone"
+    return what[:1].lower() + what[1:]
 
 
 def as_written(event: EventBase) -> EventBase:
