@@ -158,8 +158,8 @@ def _warm(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> str:
 def test_a_warm_write_loads_no_matrix_model(
     tmp_repo: Repo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With the copy in the cache, `update`, `ack` and `escalate` import neither pydantic nor
-    the matrix or event models, and say what they did."""
+    """With the copy in the cache, `update`, `ack` and `escalate` import neither pydantic, the
+    matrix or event models nor PyYAML, and say what they did."""
     issue = _warm(tmp_repo, monkeypatch)
     flags = ["-m", "Reproduced", "--next", "Ship the fix", "--dependencies", "none"]
     for args, said in (
@@ -171,6 +171,7 @@ def test_a_warm_write_loads_no_matrix_model(
         assert out.startswith(said), out
         models = {"pydantic", "escmatrix.core.matrix", "escmatrix.core.event_models"}
         assert not models & loaded, args
+        assert "yaml" not in loaded, args  # the event file is written without PyYAML
 
 
 def test_a_write_without_the_cache_decides_the_same(

@@ -95,7 +95,8 @@ def test_trees_are_the_ones_git_builds_from_the_index(plain: Path) -> None:
 
 
 def test_other_staged_changes_are_refused_and_stay_staged(plain: Path) -> None:
-    """Refused before anything is written, also right after a commit of ours (the quick check)."""
+    """Refused before HEAD moves (git lists what is staged while the commit is made; what it
+    staged of ours is unstaged), also right after a commit of ours (the quick check)."""
     repo = GitRepo(plain)
     repo.commit_files(
         [write(plain / "issues/b7k3fx9qa/000002-c-comment.yaml")], "one", "", TRAILERS

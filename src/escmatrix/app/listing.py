@@ -28,8 +28,8 @@ from escmatrix.core.clock_facts import ClockFacts
 if TYPE_CHECKING:
     from escmatrix.app.workspace import Workspace
     from escmatrix.core.deadlines import Deadline
-    from escmatrix.core.ladder_facts import ActMatrix
     from escmatrix.core.matrix import Matrix
+    from escmatrix.core.route_facts import RouteMatrix
     from escmatrix.core.summary import IssueSummary
 
 # the modules a plan or the facts are worked out by: a change to any of them must miss
@@ -114,9 +114,9 @@ class ReadView:
         return facts
 
     @cached_property
-    def ladder(self) -> ActMatrix:
-        """What a dry `sweep` plans against and `update`, `ack` and `escalate` decide on: the
-        matrix's plain copy (`LadderFacts`), kept apart from the facts (`list` and `show` then
+    def ladder(self) -> RouteMatrix:
+        """What a dry `sweep` plans against, `open` routes on and `update`, `ack` and `escalate`
+        decide on: the matrix's plain copy (`LadderFacts`), kept apart from the facts (`list` and `show` then
         never load its classes), else the matrix."""
         from escmatrix.core.ladder_facts import LadderFacts
 

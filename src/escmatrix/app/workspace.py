@@ -28,8 +28,8 @@ if TYPE_CHECKING:  # imported where used: `list` and `show` must not pay for eve
     from escmatrix.core.events import EventBase
     from escmatrix.core.friction import FrictionNote
     from escmatrix.core.issue import IssueState
-    from escmatrix.core.ladder_facts import ActMatrix
     from escmatrix.core.matrix import Matrix
+    from escmatrix.core.route_facts import RouteMatrix
     from escmatrix.core.routing import IssueFacts, RouteDecision
     from escmatrix.core.summary import IssueSummary
     from escmatrix.store.cache import IssueCache
@@ -102,9 +102,10 @@ class Workspace:
         return GitRepo(self.root)
 
     @cached_property
-    def acting_matrix(self) -> ActMatrix:
-        """What a decision on an issue reads of the matrix: its plain copy from the local cache
-        (`LadderFacts`: no matrix model is loaded), else (`--no-cache`) the validated matrix."""
+    def acting_matrix(self) -> RouteMatrix:
+        """What routing and a decision on an issue read of the matrix: its plain copy from the
+        local cache (`LadderFacts`: no matrix model is loaded), else (`--no-cache`) the validated
+        matrix."""
         from escmatrix.app.listing import ReadView
 
         return ReadView(self).ladder
@@ -128,11 +129,10 @@ class Workspace:
             )
         return person_id, identity
 
-    def _context(self, actor: str, matrix: ActMatrix | None = None) -> responder.Context:
+    def _context(self, actor: str) -> responder.Context:
         from escmatrix.core import responder
 
-        matrix = matrix if matrix is not None else self.acting_matrix
-        return responder.Context(matrix, actor, self.clock.now(), self.git.matrix_ref())
+        return responder.Context(self.acting_matrix, actor, self.clock.now(), self.git.matrix_ref())
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -211,13 +211,14 @@ class Workspace:
         """Route; when the matching rule chooses by load (a pool, a team), again with the load."""
         from escmatrix.core.routing import chooses_by_load, route
 
-        decision = route(self.matrix, facts, at)
-        rule = next((r for r in self.matrix.rules if r.id == decision.rule), None)
-        if rule is None or not chooses_by_load(self.matrix, rule):
+        matrix = self.acting_matrix
+        decision = route(matrix, facts, at)
+        rule = next((r for r in matrix.rules if r.id == decision.rule), None)
+        if rule is None or not chooses_by_load(matrix, rule):
             return decision
         from escmatrix.core.metrics.routing_load import routing_load
 
-        return route(self.matrix, facts, at, routing_load(self.issues(), at))
+        return route(matrix, facts, at, routing_load(self.issues(), at))
 
     def history(self, prefix: str) -> list[LogEntry]:
         issue_id = self.resolve(prefix)
@@ -396,7 +397,7 @@ class Workspace:
         from escmatrix.core import ids, responder
 
         actor, identity = self.actor()
-        ctx = self._context(actor, self.matrix)  # routing reads the validated matrix
+        ctx = self._context(actor)
         decision = self.route_at(facts, ctx.at)
         event = responder.open_issue(ctx, decision, title, description)
         issue_id = ids.new_issue_id(ctx.at)

@@ -18,6 +18,7 @@ from escmatrix.core.calendar import Hours
 
 if TYPE_CHECKING:  # for type checking only: creating Protocol classes costs import time
     from escmatrix.core.calendar import WorkingCalendar
+    from escmatrix.core.route_facts import Account, RouteMatrix
 
     class SeverityTargets(Protocol):
         @property
@@ -80,6 +81,9 @@ class PlainTargets(msgspec.Struct, frozen=True):
     calendar: str
     name: str = ""  # what notifications call the level
     min_score: int = 0  # where it ranks (the most severe maps to a pager's critical)
+    id: str = ""
+    max_score: int = 0  # with min_score, the impact scores routing rates as this level
+    start_tier: str = ""  # where routing puts an issue of this level
 
 
 class PlainTerms(msgspec.Struct, frozen=True):
@@ -92,6 +96,9 @@ class PlainTerms(msgspec.Struct, frozen=True):
 class PlainContracts(msgspec.Struct, frozen=True):
     id: str
     targets: dict[str, PlainTerms]
+    name: str = ""
+    strategic: bool = False  # routing rules may ask for it
+    liaison: str | None = None  # who a playbook's `liaison` step goes to
 
 
 class PlainTier(msgspec.Struct, frozen=True):
@@ -112,10 +119,10 @@ class ClockFacts(msgspec.Struct, frozen=True):
         return self.tiers[tier_id]
 
     @classmethod
-    def of(cls, matrix: ClockMatrix, tiers: list[str]) -> ClockFacts:
+    def of(cls, matrix: RouteMatrix, tiers: list[str]) -> ClockFacts:
         """The copy of `matrix`, whose ladder holds the tiers `tiers`."""
 
-        def contracts(accounts: Mapping[str, Contracts]) -> dict[str, PlainContracts]:
+        def contracts(accounts: Mapping[str, Account]) -> dict[str, PlainContracts]:
             return {
                 key: PlainContracts(
                     account.id,
@@ -123,6 +130,9 @@ class ClockFacts(msgspec.Struct, frozen=True):
                         sev: PlainTerms(t.first_response, t.update_every, t.resolution, t.calendar)
                         for sev, t in account.targets.items()
                     },
+                    account.name,
+                    account.strategic,
+                    account.liaison,
                 )
                 for key, account in accounts.items()
             }
@@ -130,7 +140,15 @@ class ClockFacts(msgspec.Struct, frozen=True):
         return cls(
             {
                 key: PlainTargets(
-                    s.first_response, s.update_every, s.resolution, s.calendar, s.name, s.min_score
+                    s.first_response,
+                    s.update_every,
+                    s.resolution,
+                    s.calendar,
+                    s.name,
+                    s.min_score,
+                    s.id,
+                    s.max_score,
+                    s.start_tier,
                 )
                 for key, s in matrix.severities.items()
             },

@@ -17,10 +17,12 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from escmatrix.core.calendar import Hours
 from escmatrix.core.clock_facts import ClockFacts, PlainContracts, PlainTargets
+from escmatrix.core.route_facts import PlainDimension, PlainRule
 
 if TYPE_CHECKING:  # for type checking only: creating Protocol classes costs import time
     from escmatrix.core.clock_facts import ClockMatrix, TierTime
     from escmatrix.core.oncall import OnCallSchedule
+    from escmatrix.core.route_facts import RouteMatrix
 
     class AutoRules(Protocol):
         @property
@@ -200,6 +202,7 @@ class PlainRung(NamedTuple):
 class PlainOwners(NamedTuple):
     primary: str
     backups: tuple[str, ...]
+    schedule: str | None  # on call for the category, ahead of the primary
 
 
 class PlainStretch(NamedTuple):
@@ -212,6 +215,10 @@ class PlainPerson(NamedTuple):
     left: date | None
     out_of_office: tuple[PlainStretch, ...]
     roles: tuple[str, ...]
+    id: str
+    name: str
+    timezone: str
+    working_hours: str | None
 
     def has_left(self, when: datetime | date) -> bool:
         return has_left(self.left, when)
@@ -224,6 +231,9 @@ class PlainHolders(NamedTuple):
     lead: str
     manager: str
     sponsor: str
+    id: str
+    name: str
+    members: tuple[str, ...]
 
 
 class PlainLayer(NamedTuple):
@@ -286,6 +296,8 @@ class LadderFacts(NamedTuple):
     emails: dict[str, str]  # a person's email, lower-cased -> their id
     comms: PlainComms
     governance: PlainGovernance
+    dimensions: dict[str, PlainDimension]
+    rules: tuple[PlainRule, ...]
 
     @property
     def severities(self) -> dict[str, PlainTargets]:
@@ -323,11 +335,14 @@ class LadderFacts(NamedTuple):
         return granted(self, person_id, policy.reconcilers or policy.allowed)
 
     @classmethod
-    def of(cls, matrix: ActMatrix, clocks: ClockFacts) -> LadderFacts:
+    def of(cls, matrix: RouteMatrix, clocks: ClockFacts) -> LadderFacts:
         """The copy of `matrix`, whose clock facts are `clocks`."""
         return cls(
             clocks,
-            {k: PlainOwners(c.primary, tuple(c.backups)) for k, c in matrix.categories.items()},
+            {
+                k: PlainOwners(c.primary, tuple(c.backups), c.schedule)
+                for k, c in matrix.categories.items()
+            },
             tuple(
                 PlainRung(
                     t.id,
@@ -349,10 +364,17 @@ class LadderFacts(NamedTuple):
                     p.left,
                     tuple(PlainStretch(a.starts, a.until) for a in p.out_of_office),
                     tuple(p.roles),
+                    p.id,
+                    p.name,
+                    p.timezone,
+                    p.working_hours,
                 )
                 for k, p in matrix.people.items()
             },
-            {k: PlainHolders(t.lead, t.manager, t.sponsor) for k, t in matrix.teams.items()},
+            {
+                k: PlainHolders(t.lead, t.manager, t.sponsor, t.id, t.name, tuple(t.members))
+                for k, t in matrix.teams.items()
+            },
             {
                 k: PlainSchedule(
                     s.id,
@@ -387,4 +409,6 @@ class LadderFacts(NamedTuple):
                     tuple(matrix.governance.overrides.reconcilers),
                 )
             ),
+            {k: PlainDimension(d.weight, dict(d.levels)) for k, d in matrix.dimensions.items()},
+            tuple(PlainRule.of(r) for r in matrix.rules),
         )

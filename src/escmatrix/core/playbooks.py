@@ -11,18 +11,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Literal
+from datetime import date
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from escmatrix.core.matrix import ALWAYS, Matrix
+from escmatrix.core.matrix import Matrix
+from escmatrix.core.playbook_steps import LIAISON as LIAISON
+from escmatrix.core.playbook_steps import StepOwner as StepOwner
+from escmatrix.core.playbook_steps import TimedStep as TimedStep
+from escmatrix.core.playbook_steps import lead_owner as lead_owner
+from escmatrix.core.playbook_steps import resolve_owner as resolve_owner
+from escmatrix.core.playbook_steps import step_due as step_due
+from escmatrix.core.playbook_steps import timed_steps as timed_steps
 from escmatrix.core.types import Duration, Id, Text
 
-if TYPE_CHECKING:  # the issue and event models load only when a playbook meets an issue
-    from escmatrix.core.issue import IssueState
-
-LIAISON = "liaison"
 Audience = Literal["customer", "partner", "executive", "internal"]
 
 
@@ -70,6 +73,10 @@ class Playbook:
     @property
     def category(self) -> str:
         return self.front.category
+
+    @property
+    def steps(self) -> list[PlaybookStep]:
+        return self.front.steps
 
 
 @dataclass(frozen=True)
@@ -128,100 +135,6 @@ def step_owner_names(matrix: Matrix) -> set[str]:
 def _known(what: str, names: list[str]) -> str:
     shown = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
     return f"known {what}: {shown}" if names else f"no {what} are defined"
-
-
-# -- resolving to people and times ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StepOwner:
-    """A step's owner resolved to people (empty when it depends on an issue not given)."""
-
-    role: str
-    people: tuple[str, ...]
-    note: str = ""
-
-
-def lead_owner(matrix: Matrix, category: str, at: datetime) -> str | None:
-    """Who would own a new issue of the category now: the primary, else the first backup in."""
-    cat = matrix.categories.get(category)
-    if cat is None:
-        return None
-    for person_id in (cat.primary, *cat.backups):
-        person = matrix.people.get(person_id)
-        if person is not None and not person.is_away(at):
-            return person_id
-    return cat.primary
-
-
-def resolve_owner(
-    matrix: Matrix, role: str, category: str, issue: IssueState | None, at: datetime
-) -> StepOwner:
-    """The people behind a step owner, for an issue (or a new issue of the category now)."""
-    if role in {t.id for t in matrix.tiers}:
-        owner = issue.owner if issue else lead_owner(matrix, category, at)
-        if owner is None:
-            return StepOwner(role, ())
-        return StepOwner(role, (matrix.holder(matrix.tier(role), owner, at),))
-    if role == LIAISON:
-        account = None
-        if issue is not None:
-            account = matrix.customers.get(issue.customer or "") or matrix.partners.get(
-                issue.partner or ""
-            )
-        if account is None:
-            why = "the issue has no customer or partner" if issue else "depends on the account"
-            return StepOwner(role, (), why)
-        if account.liaison is None:
-            return StepOwner(role, (), f"{account.name} has no liaison in accounts.yaml")
-        return StepOwner(role, (account.liaison,), f"liaison for {account.name}")
-    if role in matrix.people:
-        return StepOwner(role, (role,))
-    if role in matrix.teams:
-        return StepOwner(role, (matrix.teams[role].lead,), f"lead of {matrix.teams[role].name}")
-    holders = tuple(sorted(p.id for p in matrix.people.values() if role in p.roles))
-    return StepOwner(role, holders, "" if holders else "nobody holds this role")
-
-
-@dataclass(frozen=True)
-class TimedStep:
-    number: int
-    step: PlaybookStep
-    owner: StepOwner
-    due: datetime | None  # for an issue: when the time box ends
-    overdue: bool = False
-
-
-def timed_steps(
-    matrix: Matrix, playbook: Playbook, issue: IssueState | None, now: datetime
-) -> list[TimedStep]:
-    """Each step with its owner resolved and, for an issue, its time box as a clock time.
-
-    Time boxes run from when the issue opened, on the issue's SLA calendar and less its pauses,
-    like the SLA clocks.
-    """
-    out: list[TimedStep] = []
-    for n, step in enumerate(playbook.front.steps, start=1):
-        owner = resolve_owner(matrix, step.owner, playbook.category, issue, now)
-        due = step_due(matrix, issue, step.within, now) if issue else None
-        overdue = bool(issue and issue.is_active and due is not None and due < now)
-        out.append(TimedStep(n, step, owner, due, overdue))
-    return out
-
-
-def step_due(matrix: Matrix, issue: IssueState, within: timedelta, now: datetime) -> datetime:
-    from escmatrix.core.calendar import FOREVER
-    from escmatrix.core.sla import pauses_of, targets_for, work_clock
-
-    calendar = ALWAYS
-    if issue.severity in matrix.severities:
-        calendar = targets_for(matrix, issue.severity, issue.customer, issue.partner).calendar
-        if calendar != ALWAYS and calendar not in matrix.calendars:
-            calendar = ALWAYS
-    due = work_clock(matrix, calendar).add(
-        issue.opened_at, within, pauses_of(issue), open_pause_until=now
-    )
-    return due if due < FOREVER else issue.opened_at + within
 
 
 def review_due(matrix: Matrix, front: PlaybookFront) -> date:

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import statistics
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from escmatrix.core.calendar import WorkClock
 from escmatrix.core.durations import format_duration
 from escmatrix.core.errors import NotFound, Refused, UsageError
-from escmatrix.core.matrix import Match, Matrix, Rule, Severity
 from escmatrix.core.oncall import on_call_now, who_is_on_call
 from escmatrix.core.presence import at_work_note, local_time, prefer_at_work
+from escmatrix.core.route_facts import pool_people
 from escmatrix.core.sla import Targets, due_after, targets_for
+
+if TYPE_CHECKING:  # the validated matrix or its plain copy (`LadderFacts`): `open` loads no model
+    from escmatrix.core.route_facts import Conditions, Level, RouteMatrix, RouteRule
 
 
 @dataclass(frozen=True)
@@ -85,7 +89,7 @@ class RouteDecision:
     resolution_due: datetime
 
 
-def score_impact(matrix: Matrix, impact: dict[str, str]) -> int:
+def score_impact(matrix: RouteMatrix, impact: dict[str, str]) -> int:
     """Weighted sum of the chosen level of each impact dimension."""
     total = 0
     for dim_id, level in impact.items():
@@ -104,7 +108,7 @@ def score_impact(matrix: Matrix, impact: dict[str, str]) -> int:
     return total
 
 
-def severity_for_score(matrix: Matrix, score: int) -> Severity:
+def severity_for_score(matrix: RouteMatrix, score: int) -> Level:
     for sev in matrix.severities.values():
         if sev.min_score <= score <= sev.max_score:
             return sev
@@ -114,7 +118,7 @@ def severity_for_score(matrix: Matrix, score: int) -> Severity:
     )
 
 
-def decide_severity(matrix: Matrix, facts: IssueFacts) -> SeverityDecision:
+def decide_severity(matrix: RouteMatrix, facts: IssueFacts) -> SeverityDecision:
     if facts.severity is not None:
         if facts.severity not in matrix.severities:
             raise UsageError(
@@ -141,7 +145,9 @@ def decide_severity(matrix: Matrix, facts: IssueFacts) -> SeverityDecision:
     )
 
 
-def _check_hours(when: Match, matrix: Matrix, at: datetime) -> tuple[list[str], list[str]]:
+def _check_hours(
+    when: Conditions, matrix: RouteMatrix, at: datetime
+) -> tuple[list[str], list[str]]:
     """A rule's `working_hours` / `outside_working_hours`: (reasons it matches, why it does not)."""
     reasons: list[str] = []
     failed: list[str] = []
@@ -165,36 +171,44 @@ def _check_hours(when: Match, matrix: Matrix, at: datetime) -> tuple[list[str], 
     return reasons, failed
 
 
-def chooses_by_load(matrix: Matrix, rule: Rule) -> bool:
+def chooses_by_load(matrix: RouteMatrix, rule: RouteRule) -> bool:
     """Whether the rule picks its owner by the issues' load (a pool, or a team's members):
     `route` needs a `RoutingLoad` only for those, and gives the same answer without it for
     every other rule."""
     return rule.pool is not None or rule.owner in matrix.teams
 
 
-def matches_apart_from_hours(rule: Rule, facts: IssueFacts, severity: str, matrix: Matrix) -> bool:
+def matches_apart_from_hours(
+    rule: RouteRule, facts: IssueFacts, severity: str, matrix: RouteMatrix
+) -> bool:
     """Whether every condition of the rule but `working_hours` / `outside_working_hours` holds:
     what a check of every hour of the week needs once per category x severity."""
-    when = rule.when
-    if when.working_hours is not None or when.outside_working_hours is not None:
-        bare = when.model_copy(update={"working_hours": None, "outside_working_hours": None})
-        rule = rule.model_copy(update={"when": bare})
-    return _check_rule(rule, facts, severity, matrix, _ANY_TIME).matched
+    return _check_rule(rule, facts, severity, matrix, _ANY_TIME, hours=False).matched
 
 
 _ANY_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def _check_rule(
-    rule: Rule, facts: IssueFacts, severity: str, matrix: Matrix, at: datetime
+    rule: RouteRule,
+    facts: IssueFacts,
+    severity: str,
+    matrix: RouteMatrix,
+    at: datetime,
+    hours: bool = True,
 ) -> RuleCheck:
+    """Whether the rule matches, and why; without `hours`, as if it named no working hours."""
     when = rule.when
-    if when.is_catch_all:
+    if when.is_catch_all or (
+        not hours
+        and not (when.category or when.severity or when.customer or when.partner or when.tags)
+        and when.strategic is None
+    ):
         return RuleCheck(rule.id, True, "catch-all: matches every issue")
     reasons: list[str] = []
     failed: list[str] = []
 
-    def test(name: str, wanted: list[str], actual: str | None) -> None:
+    def test(name: str, wanted: Sequence[str], actual: str | None) -> None:
         if not wanted:
             return
         if actual in wanted:
@@ -234,38 +248,42 @@ def _check_rule(
                 if strategic
                 else "no strategic customer or partner"
             )
-    hours_ok, hours_failed = _check_hours(when, matrix, at)
-    reasons += hours_ok
-    failed += hours_failed
+    if hours:
+        hours_ok, hours_failed = _check_hours(when, matrix, at)
+        reasons += hours_ok
+        failed += hours_failed
     if failed:
         return RuleCheck(rule.id, False, "; ".join(failed))
     return RuleCheck(rule.id, True, "; ".join(reasons))
 
 
 def _pick_owner(
-    matrix: Matrix,
-    rule: Rule,
+    matrix: RouteMatrix,
+    rule_id: str,
+    target: str,
     category_id: str,
     at: datetime,
     load: RoutingLoad | None = None,
 ) -> tuple[str, str]:
-    """The first available person among the rule's target and its fallbacks, with why. For a
-    team, among the members at work the least loaded (with `load`), then the listed order."""
+    """The first available person among the rule `rule_id`'s target (its `owner`: "primary", a
+    team or a person) and its fallbacks, with why. For a team, among the members at work the
+    least loaded (with `load`), then the listed order."""
     category = matrix.categories[category_id]
-    if rule.owner == "primary":
+    if target == "primary":
         candidates = [category.primary, *category.backups]
         source = f"primary owner of {category_id}"
         if category.schedule is not None and category.schedule in matrix.schedules:
             holder = who_is_on_call(matrix.schedules[category.schedule], at)
-            if holder.person in matrix.people and not matrix.people[holder.person].is_away(at):
-                return holder.person, f"on call for {category_id}: {holder.why}"
-    elif rule.owner in matrix.teams:
-        team = matrix.teams[rule.owner]
+            on_call = matrix.people.get(holder.person or "")
+            if on_call is not None and not on_call.is_away(at):
+                return on_call.id, f"on call for {category_id}: {holder.why}"
+    elif target in matrix.teams:
+        team = matrix.teams[target]
         candidates = [*team.members, team.lead]
         source = f"first available member of team {team.id}"
     else:
-        candidates = [rule.owner, category.primary, *category.backups]
-        source = f"named by rule {rule.id}"
+        candidates = [target, category.primary, *category.backups]
+        source = f"named by rule {rule_id}"
     seen = list(dict.fromkeys(candidates))
     away = [p for p in seen if matrix.people[p].is_away(at)]
     available = [p for p in seen if p not in away]
@@ -274,15 +292,15 @@ def _pick_owner(
         return first, f"{source}; everyone in the chain is out of office, so it stays with {first}"
     # the category's owners or a team: someone inside their working hours first (a sev1 at
     # 03:10 Berlin goes to the owner at work in Chicago); a person the rule names keeps it
-    named = rule.owner != "primary" and rule.owner not in matrix.teams
+    named = target != "primary" and target not in matrix.teams
     preferred = available[:1] if named else prefer_at_work(matrix.people, available, at)
     chosen = preferred[0]
     note = at_work_note(matrix.people, available[: available.index(chosen)], chosen, at)
-    crew = matrix.teams[rule.owner].members if rule.owner in matrix.teams else []
+    crew = matrix.teams[target].members if target in matrix.teams else []
     members = [p for p in preferred if p in crew]
     if load is not None and len(members) > 1:  # the lead stays the fallback, not a share
         chosen, counts = _least_loaded(members, load, "least loaded of those at work")
-        source = f"member of team {rule.owner}: {counts}"
+        source = f"member of team {target}: {counts}"
         note = ""
     if not away:
         return chosen, source + note
@@ -290,7 +308,7 @@ def _pick_owner(
 
 
 def _pick_from_schedule(
-    matrix: Matrix, rule: Rule, category_id: str, at: datetime
+    matrix: RouteMatrix, rule: RouteRule, category_id: str, at: datetime
 ) -> tuple[str, str]:
     """Whoever holds the rule's schedule at `at`; away (or nobody on it): the category's chain."""
     holder = who_is_on_call(matrix.schedules[str(rule.schedule)], at)
@@ -298,8 +316,7 @@ def _pick_from_schedule(
     if person is not None and not person.is_away(at):
         return person.id, f"on call: {holder.why}"
     gone = f"{person.id} out of office" if person else "nobody on call"
-    fallback = rule.model_copy(update={"owner": "primary", "schedule": None})
-    owner, why = _pick_owner(matrix, fallback, category_id, at)
+    owner, why = _pick_owner(matrix, rule.id, "primary", category_id, at)
     return owner, f"on call: {holder.why}; {gone}, so the category's owners: {why}"
 
 
@@ -311,18 +328,17 @@ def _least_loaded(candidates: list[str], load: RoutingLoad, what: str) -> tuple[
 
 
 def _pick_from_pool(
-    matrix: Matrix, rule: Rule, category_id: str, at: datetime, load: RoutingLoad
+    matrix: RouteMatrix, rule: RouteRule, category_id: str, at: datetime, load: RoutingLoad
 ) -> tuple[str, str]:
     """The pool member the rule's strategy picks, with the numbers behind the choice."""
     if isinstance(rule.pool, str) and rule.pool in matrix.schedules:
         members = on_call_now(matrix.schedules[rule.pool], at)
         name = f"on call on schedule {rule.pool}"
     else:
-        members = rule.pool_people(matrix.teams)
+        members = pool_people(rule.pool, matrix.teams)
         name = f"team {rule.pool}" if isinstance(rule.pool, str) else f"({', '.join(members)})"
     if not members:  # validate refuses an empty or unknown pool; route somewhere regardless
-        fallback = rule.model_copy(update={"owner": "primary", "pool": None})
-        return _pick_owner(matrix, fallback, category_id, at)
+        return _pick_owner(matrix, rule.id, "primary", category_id, at)
     away = [p for p in members if p in matrix.people and matrix.people[p].is_away(at)]
     available = [p for p in members if p not in away]
     note = f"; {', '.join(away)} out of office" if away else ""
@@ -385,7 +401,7 @@ def _pick_from_pool(
 
 
 def route(
-    matrix: Matrix, facts: IssueFacts, at: datetime, load: RoutingLoad | None = None
+    matrix: RouteMatrix, facts: IssueFacts, at: datetime, load: RoutingLoad | None = None
 ) -> RouteDecision:
     """Decide severity, rule, owner, tier and targets for `facts` at time `at`. Pure.
 
@@ -405,7 +421,7 @@ def route(
             raise NotFound(f"unknown {kind} {ref!r}", hint=f"known: {', '.join(known) or 'none'}")
     sev = decide_severity(matrix, facts)
     checks: list[RuleCheck] = []
-    chosen: Rule | None = None
+    chosen: RouteRule | None = None
     for rule in matrix.rules:
         check = _check_rule(rule, facts, sev.severity, matrix, at)
         checks.append(check)
@@ -423,7 +439,7 @@ def route(
             matrix, chosen, facts.category, at, load or RoutingLoad()
         )
     else:
-        owner, owner_reason = _pick_owner(matrix, chosen, facts.category, at, load)
+        owner, owner_reason = _pick_owner(matrix, chosen.id, chosen.owner, facts.category, at, load)
     severity = matrix.severities[sev.severity]
     if chosen.tier is not None:
         tier_id, tier_reason = chosen.tier, f"set by rule {chosen.id}"

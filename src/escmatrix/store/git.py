@@ -200,9 +200,9 @@ class GitRepo(GitHistory, PlumbingCommit):
         settings, self._settings = self._settings or self._read_settings(), None
         self._wait_for_index_lock()
         head, base = self._head()
-        self._refuse_other_staged(head, rel)
+        listing = self._check_staged(head)  # git lists what is staged while this goes on
         if self._needs_porcelain(paths):
-            return self._commit_porcelain(rel, message, env)
-        commit = self._commit_plumbing(rel, head, base, message, env, settings)
+            return self._commit_porcelain(rel, message, env, listing)
+        commit = self._commit_plumbing(rel, head, base, message, env, settings, listing)
         self._maintain(settings)
         return commit

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import subprocess
 import tempfile
 from pathlib import Path
 from typing import TypeAlias
@@ -105,11 +106,21 @@ class PlumbingCommit(GitRunner):
                 values[key] = value if newline else None  # the last one wins, as in git
         return _Settings(values)
 
-    def _refuse_other_staged(self, head: str, rel: list[str]) -> None:
-        """Refuse when anything but `rel` is staged; skipped when the index is as we left it."""
+    def _check_staged(self, head: str) -> subprocess.Popen[bytes] | None:
+        """Start listing what is staged (`_refuse_other_staged` reads it), or None when the index
+        is byte for byte the one our last commit left, which was that commit's tree."""
         if head and self._index_state() == self._our_index_state(head):
-            return  # byte for byte the index our last commit left, which was that commit's tree
-        raw = self._run(["diff-index", "--cached", "--name-only", "-z", head or EMPTY_TREE, "--"])
+            return None
+        return self._start(
+            ["diff-index", "--cached", "--name-only", "-z", head or EMPTY_TREE, "--"]
+        )
+
+    def _refuse_other_staged(self, listing: subprocess.Popen[bytes] | None, rel: list[str]) -> None:
+        """Refuse when anything but `rel` is staged (`listing`, from `_check_staged`). A listing
+        taken while `rel` was being staged may hold them too: they are left out either way."""
+        if listing is None:
+            return
+        raw = self._finish(listing, ["diff-index", "--cached"])
         wanted = set(rel)
         others = [n for n in raw.decode(errors="replace").split("\0") if n and n not in wanted]
         if others:
@@ -137,8 +148,15 @@ class PlumbingCommit(GitRunner):
                 return True
         return False
 
-    def _commit_porcelain(self, rel: list[str], message: str, env: dict[str, str]) -> str:
+    def _commit_porcelain(
+        self,
+        rel: list[str],
+        message: str,
+        env: dict[str, str],
+        listing: subprocess.Popen[bytes] | None,
+    ) -> str:
         """`git add` and `git commit`: hooks run, and git decides everything."""
+        self._refuse_other_staged(listing, rel)
         self._forget_index_state()
         try:
             self._run(["add", "--", *rel])
@@ -159,7 +177,11 @@ class PlumbingCommit(GitRunner):
         message: str,
         env: dict[str, str],
         settings: _Settings,
+        listing: subprocess.Popen[bytes] | None = None,
     ) -> str:
+        """The commit made with plumbing (see `GitRepo.commit_files`). What else is staged is
+        listed beside the rest (`listing`) and refused before HEAD moves: then the files this
+        staged are unstaged, as when anything else fails."""
         staged, commit = False, ""
         # update-index rewrites the whole index (a file per entry: 64k in a large repository),
         # which takes longer than the rest of the commit: git does it while this process goes on.
@@ -186,12 +208,15 @@ class PlumbingCommit(GitRunner):
                 .decode()
                 .strip()
             )
+            self._refuse_other_staged(listing, rel)
             self._finish(staging, stage)
             staged = True
             kind = "commit" if head else "commit (initial)"
             reflog = f"{kind}: {message.split(chr(10), 1)[0]}"
             self._run(["update-ref", "-m", reflog, "HEAD", commit, head or NO_COMMIT])
         except BaseException as exc:
+            if listing is not None and listing.returncode is None:
+                listing.communicate()
             if not staged:  # failed before or while git staged the files: let it finish
                 if staging.returncode is None:
                     staging.communicate()

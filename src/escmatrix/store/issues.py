@@ -209,12 +209,19 @@ class IssueStore:
 
     def write(self, paths: list[Path], events: list[EventBase]) -> list[Path]:
         """Write each event to its path atomically, never replacing a file; all or nothing."""
-        from escmatrix.store.yamlio import dump_yaml, write_atomic
+        from escmatrix.store.atomic import write_atomic
+        from escmatrix.store.event_text import event_text
 
         written: list[Path] = []
         try:
             for path, event in zip(paths, events, strict=True):
-                write_atomic(path, HEADER + dump_yaml(event_to_data(event)), exclusive=True)
+                data = event_to_data(event)
+                text = event_text(data)
+                if text is None:  # a value PyYAML must decide how to write
+                    from escmatrix.store.yamlio import dump_yaml
+
+                    text = dump_yaml(data)
+                write_atomic(path, HEADER + text, exclusive=True)
                 written.append(path)
         except BaseException:
             self.discard(written)

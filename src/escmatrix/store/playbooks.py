@@ -6,7 +6,6 @@ its YAML line 1 is the file's line 2, so every position is shifted by the openin
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,24 +20,10 @@ from escmatrix.core.playbooks import (
     step_owner_names,
 )
 from escmatrix.store.matrix_loader import problems_from_validation
+from escmatrix.store.playbook_files import FOLDER, playbook_paths
 from escmatrix.store.yamlio import MAX_FILE_BYTES, decode_utf8, locate, parse_yaml
 
-FOLDER = "playbooks"
 FENCES = ("---", "...")
-
-
-def playbook_paths(root: Path) -> list[Path]:
-    """The playbooks: Markdown files directly under playbooks/ (templates/ and drills/ are not)."""
-    folder = root / FOLDER
-    if not folder.is_dir():
-        return []
-    with os.scandir(folder) as entries:  # the entries know if they are files: no stat per file
-        names = [
-            e.name
-            for e in entries
-            if e.name.endswith(".md") and not e.name.startswith(".") and e.is_file()
-        ]
-    return [folder / name for name in sorted(names)]
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from escmatrix.core.issue import IssueState
     from escmatrix.core.matrix import Matrix
     from escmatrix.core.playbooks import Playbook, StepOwner, TimedStep
+    from escmatrix.core.route_facts import RouteMatrix
 
 FIRST_STEPS = 3
 
@@ -198,7 +199,7 @@ def playbook_data(
     }
 
 
-def _owner_text(matrix: Matrix, owner: StepOwner, now: datetime) -> str:
+def _owner_text(matrix: RouteMatrix, owner: StepOwner, now: datetime) -> str:
     names = []
     for person_id in owner.people:
         person = matrix.people.get(person_id)
@@ -283,26 +284,25 @@ def _away(matrix: Matrix, person_id: str, now: datetime) -> bool:
 
 
 def print_first_steps(ws: Workspace, state: IssueState, tz: str) -> None:
-    """After `open`: the first steps of the category's playbook, with owners and clock times.
+    """After `open`: the first steps of the category's playbook, with owners and clock times,
+    worked out on the plain copies the local cache keeps (no matrix or playbook model).
 
     Never fails the command: a missing or broken playbook is one dim line.
     """
+    from escmatrix.app.first_steps import playbook_steps
     from escmatrix.cli import output
     from escmatrix.cli.issue_view import when
-    from escmatrix.core.errors import EscmatrixError
-    from escmatrix.core.playbooks import timed_steps
-    from escmatrix.store.playbooks import playbook_for
+    from escmatrix.core.playbook_steps import timed_steps
 
-    try:
-        playbook = playbook_for(ws.root, ws.matrix, state.category)
-    except EscmatrixError as exc:
-        output.print_laid_out([[(f"playbook: {exc.message}", "dim")]], wrap=True)
+    playbook = playbook_steps(ws, state.category)
+    if isinstance(playbook, str):
+        output.print_laid_out([[(f"playbook: {playbook}", "dim")]], wrap=True)
         return
-    now = ws.clock.now()
-    steps = timed_steps(ws.matrix, playbook, state, now)
+    now, matrix = ws.clock.now(), ws.acting_matrix
+    steps = timed_steps(matrix, playbook, state, now)
     lines = [[(f"Playbook ({playbook.file}), first steps:", "bold")]]
     for s in steps[:FIRST_STEPS]:
-        who = _owner_text(ws.matrix, s.owner, now)
+        who = _owner_text(matrix, s.owner, now)
         lines.append([(f"  {s.number}. {s.step.step} — {who}, by {when(s.due, tz)}", "")])
     more = len(steps) - FIRST_STEPS
     if more > 0:

@@ -122,7 +122,7 @@ def open_(
         data["notifications"] = notify(ws, done)
         output.write_json(data)
         return
-    routed = decision_view(decision, ws.matrix.people, timezone(ctx), title="Routed")
+    routed = decision_view(decision, ws.acting_matrix.people, timezone(ctx), title="Routed")
     opened = [(f"opened {done.state.id}: {done.state.title}", "bold")]
     output.print_laid_out([opened, *routed, [(f"commit {done.commit[:10]}", "dim")]], wrap=True)
     from escmatrix.cli.commands.playbooks import print_first_steps

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Literal
 
@@ -13,6 +14,7 @@ from pydantic import Field
 
 from escmatrix.core.matrix.base import Model, default_model
 from escmatrix.core.matrix.people import Team
+from escmatrix.core.route_facts import pool_people
 from escmatrix.core.types import Duration, Id, Text
 
 
@@ -79,16 +81,9 @@ class Rule(Model):
         default=3, ge=1, description="best-track-record: resolved issues a person needs to count"
     )
 
-    def pool_people(self, teams: dict[str, Team]) -> list[str]:
+    def pool_people(self, teams: Mapping[str, Team]) -> list[str]:
         """The pool's people in order (a team: members, then lead), without repeats."""
-        if self.pool is None:
-            return []
-        if isinstance(self.pool, str):
-            team = teams.get(self.pool)
-            found = [*team.members, team.lead] if team else []
-        else:
-            found = list(self.pool)
-        return list(dict.fromkeys(found))
+        return pool_people(self.pool, teams)
 
 
 class RoutingFile(Model):
