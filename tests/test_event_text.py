@@ -98,3 +98,31 @@ def test_the_usual_update_goes_the_fast_way() -> None:
         owner="noah",
     )
     assert _same(ev.event_to_data(update))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Benchmark status 3: reproduced on a test account.",
+        "it's: fine",
+        "#tag",
+        "a: 'b'",
+        "[x]",
+        "{y}",
+        "*star",
+        "!bang",
+        "|pipe",
+        ">gt",
+        "%pct",
+        "@at",
+        "`tick",
+        "ends:",
+        "see #12",
+        "x" * 96 + ": y",
+    ],
+)
+def test_text_that_cannot_be_plain_is_single_quoted_as_pyyaml_quotes_it(text: str) -> None:
+    """A colon and a space, a hash after a space, an indicator first: single quotes (a quote
+    inside doubled), fast and equal to PyYAML, unless the line would be too long to keep."""
+    data = ev.event_to_data(msgspec.structs.replace(EXAMPLES["updated"], status=text))
+    assert _same(data) == (len(text) < 90)

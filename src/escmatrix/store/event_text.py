@@ -4,10 +4,11 @@ Importing PyYAML costs a write command ~7 ms of its ~125. An event's data is a f
 values are text, ids, commit ids, times, numbers, flags, null, and lists or mappings of ids, so
 for those this writes the lines PyYAML's emitter would: text that PyYAML leaves plain as it is
 (only what surely stays plain: it starts with a letter, holds letters, digits, spaces and a few
-punctuation marks, is no YAML 1.1 boolean or null word, and fits the line width), times and the
-empty text single-quoted, `[]` and `{}` for empty collections. Anything else (a value starting
-with a digit or a quote, a colon, non-ASCII text, a long line, a nested list of mappings) gives
-None, and the caller dumps with PyYAML. `tests/test_event_text.py` holds the two to the same
+punctuation marks, is no YAML 1.1 boolean or null word, and fits the line width), text that
+surely cannot be plain (`: ` or ` #` inside, an indicator first) single-quoted, as are times and
+the empty text, and `[]` and `{}` for empty collections. Anything else (a value starting with a
+digit, non-ASCII text, a long line, a nested list of mappings) gives None, and the caller dumps
+with PyYAML. `tests/test_event_text.py` holds the two to the same
 bytes on generated events.
 """
 
@@ -19,6 +20,9 @@ from typing import Any
 WIDTH = 100  # dump_yaml's line width: PyYAML folds a longer plain line at a space
 _PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 ,.;()/_+'-]*\Z")
 _OBJECT_ID = re.compile(r"(?=[0-9]*[a-f])[0-9a-f]{40}(?:[0-9a-f]{24})?\Z")  # never an int
+_PRINTABLE = re.compile(r"[ -~]*\Z")  # printable ASCII on one line: single quotes can hold it
+# what surely keeps text from being plain: an indicator first, `: ` or ` #` inside, `:` last
+_NOT_PLAIN = re.compile(r"\A[#,\[\]{}&*!|>'\"%@`]|: | #|:\Z")
 _TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)\Z")
 # YAML 1.1 words PyYAML reads as booleans or null (and y/n, to be safe): left to PyYAML
 _WORDS = frozenset(
@@ -76,4 +80,7 @@ def _scalar(value: Any, before: int) -> str | None:
         return None
     if _OBJECT_ID.match(value) or (_PLAIN.match(value) and value not in _WORDS):
         return value
+    if _PRINTABLE.match(value) and _NOT_PLAIN.search(value) and not value.startswith(" "):
+        quoted = "'" + value.replace("'", "''") + "'"  # as PyYAML quotes what cannot be plain
+        return quoted if before + len(quoted) <= WIDTH else None
     return None
