@@ -126,6 +126,15 @@ if TYPE_CHECKING:  # for type checking only: creating Protocol classes costs imp
         def partners(self) -> Mapping[str, Account]: ...
 
 
+def catch_all(when: Conditions, hours: bool = True) -> bool:
+    """Whether `when` sets no condition (without `hours`: none but working hours)."""
+    return (
+        not (when.category or when.severity or when.customer or when.partner or when.tags)
+        and when.strategic is None
+        and (not hours or (when.working_hours is None and when.outside_working_hours is None))
+    )
+
+
 def pool_people(pool: str | Sequence[str] | None, teams: Mapping[str, Crew]) -> list[str]:
     """A pool's people in order (a team: members, then lead), without repeats."""
     if pool is None:
@@ -155,12 +164,7 @@ class PlainMatch(NamedTuple):
 
     @property
     def is_catch_all(self) -> bool:
-        return (
-            not (self.category or self.severity or self.customer or self.partner or self.tags)
-            and self.strategic is None
-            and self.working_hours is None
-            and self.outside_working_hours is None
-        )
+        return catch_all(self)
 
     @classmethod
     def of(cls, when: Conditions) -> PlainMatch:

@@ -14,7 +14,7 @@ from escmatrix.core.durations import format_duration
 from escmatrix.core.errors import NotFound, Refused, UsageError
 from escmatrix.core.oncall import on_call_now, who_is_on_call
 from escmatrix.core.presence import at_work_note, local_time, prefer_at_work
-from escmatrix.core.route_facts import pool_people
+from escmatrix.core.route_facts import catch_all, pool_people
 from escmatrix.core.sla import Targets, due_after, targets_for
 
 if TYPE_CHECKING:  # the validated matrix or its plain copy (`LadderFacts`): `open` loads no model
@@ -199,11 +199,7 @@ def _check_rule(
 ) -> RuleCheck:
     """Whether the rule matches, and why; without `hours`, as if it named no working hours."""
     when = rule.when
-    if when.is_catch_all or (
-        not hours
-        and not (when.category or when.severity or when.customer or when.partner or when.tags)
-        and when.strategic is None
-    ):
+    if catch_all(when, hours):
         return RuleCheck(rule.id, True, "catch-all: matches every issue")
     reasons: list[str] = []
     failed: list[str] = []

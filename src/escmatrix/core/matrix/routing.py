@@ -14,7 +14,7 @@ from pydantic import Field
 
 from escmatrix.core.matrix.base import Model, default_model
 from escmatrix.core.matrix.people import Team
-from escmatrix.core.route_facts import pool_people
+from escmatrix.core.route_facts import catch_all, pool_people
 from escmatrix.core.types import Duration, Id, Text
 
 
@@ -40,12 +40,7 @@ class Match(Model):
 
     @property
     def is_catch_all(self) -> bool:
-        return (
-            not (self.category or self.severity or self.customer or self.partner or self.tags)
-            and self.strategic is None
-            and self.working_hours is None
-            and self.outside_working_hours is None
-        )
+        return catch_all(self)
 
 
 PoolStrategy = Literal["round-robin", "least-loaded", "best-track-record"]
