@@ -27,7 +27,7 @@ def finish(ctx: typer.Context, ws: Workspace, done: Recorded, fmt: Format, messa
     for warning in done.warnings:  # a clock far ahead: said before anything else, not dimmed
         output.stderr().print(output.safe(warning))
     if fmt is Format.json:
-        data = present.issue_data(done.state, ws.matrix, ws.clock.now(), timeline=False)
+        data = present.issue_data(done.state, ws.acting_matrix, ws.clock.now(), timeline=False)
         data["commit"] = done.commit
         data["files"] = [str(p.relative_to(ws.root)) for p in done.files]
         data["notifications"] = notify(ws, done)

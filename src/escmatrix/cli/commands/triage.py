@@ -117,7 +117,7 @@ def open_(
         _facts(category, severity, impact, customer, partner, tag), title, description
     )
     if fmt is Format.json:
-        data = present.issue_data(done.state, ws.matrix, ws.clock.now(), timeline=False)
+        data = present.issue_data(done.state, ws.acting_matrix, ws.clock.now(), timeline=False)
         data |= {"commit": done.commit, "route": present.decision_data(decision)}
         data["notifications"] = notify(ws, done)
         output.write_json(data)
