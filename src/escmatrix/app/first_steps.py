@@ -28,18 +28,16 @@ _CODE = (
 
 def playbook_steps(ws: Workspace, category: str) -> PlainSteps | str:
     """The category's playbook as its steps are timed, or why there is none (a sentence)."""
-    from escmatrix.app.listing import ReadView
-
-    view_key = ReadView(ws).key
-    if view_key is None:
+    if ws.matrix_key is None:
         return _read(ws, category)
-    from escmatrix.app.matrix_memo import derived_key
+    from escmatrix.store.matrix_key import code_stamps
     from escmatrix.store.playbook_files import playbook_paths
 
     package = Path(__file__).resolve().parents[1]
-    code = derived_key((view_key,), [package / name for name in _CODE])
+    code = code_stamps(package / name for name in _CODE)
     files = tuple((path.name, path.read_bytes()) for path in playbook_paths(ws.root))
-    return ws.cache.memo(f"playbook-{category}.pickle", (code, files), lambda: _read(ws, category))
+    key = (*ws.matrix_key, *code, files)
+    return ws.cache.memo(f"playbook-{category}.pickle", key, lambda: _read(ws, category))
 
 
 def _read(ws: Workspace, category: str) -> PlainSteps | str:

@@ -106,9 +106,7 @@ def _after_record(ws: Workspace, recorded: Recorded, before: IssueState | None) 
             for c in n.channels
             if c in named
         ]
-    if not notices:  # nothing new to tell; sending still retries what the outbox holds
-        return [] if mode == "dry-run" else _send_all(ws, [])
-    channels = {c.id: c for c in ws.matrix.comms.channels}
+    channels = {c.id: c for c in ws.matrix.comms.channels} if notices else {}
     pairs = [(n, channels[c]) for n in notices for c in n.channels if c in channels]
     if mode == "dry-run":
         return [_dry_run_line(n, c) for n, c in pairs]

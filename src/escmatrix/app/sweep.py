@@ -16,7 +16,6 @@ if TYPE_CHECKING:
 def sweep(ws: Workspace, apply: bool) -> tuple[list[IssuePlan], list[Recorded]]:
     """Plan clock-driven escalations and alerts at the clock's time; with `apply`, record them.
     The states recorded are kept in the cache once at the end, not once an issue."""
-    from escmatrix.app.listing import ReadView
     from escmatrix.core.escalation import AUTOMATION, plan_issue, plan_sweep
     from escmatrix.core.issue import fold
     from escmatrix.core.stamps import MatrixRef
@@ -24,7 +23,7 @@ def sweep(ws: Workspace, apply: bool) -> tuple[list[IssuePlan], list[Recorded]]:
     now = ws.clock.now()
     active = ws.issues(lambda row: row.status != "paused", active=True)  # paused: no plan
     if not apply:  # a dry run plans against the matrix's plain copy while the cache holds one
-        return plan_sweep(ReadView(ws).ladder, active, now, MatrixRef()), []
+        return plan_sweep(ws.acting_matrix, active, now, MatrixRef()), []
     plans = plan_sweep(ws.matrix, active, now, ws.git.matrix_ref())
     identity = ws.automation_identity()
     recorded: list[Recorded] = []
